@@ -1,0 +1,46 @@
+# The verbs of this project. Every target installs what it needs into .venv on first use.
+# Settings of every tool live in pyproject.toml.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+NODE_INSTALLED := node_modules/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install test lint generate check-generated clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(INSTALLED): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $@
+
+$(NODE_INSTALLED): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(INSTALLED)  ## create .venv and install the project with its dev tools
+
+test: $(INSTALLED)  ## run every test: spec, generated client, unit, end-to-end, contract, lint
+	$(BIN)/python -m pytest
+
+lint: $(INSTALLED) $(NODE_INSTALLED)  ## ruff, mypy --strict, and both OpenAPI linters
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/openapi-spec-validator openapi/sms-api.yaml
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true node_modules/.bin/redocly lint openapi/sms-api.yaml
+
+generate: $(INSTALLED)  ## regenerate generated/sms_api from openapi/
+	$(BIN)/python scripts/generate.py
+
+check-generated: $(INSTALLED)  ## fail if generated/ is not exactly what openapi/ produces
+	$(BIN)/python scripts/check_generated.py
+
+clean:  ## remove the virtualenv, node tools and caches
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis reports

@@ -1,0 +1,8 @@
+"""A client library for accessing Edge SMS API - webservice send"""
+
+from .client import AuthenticatedClient, Client
+
+__all__ = (
+    "AuthenticatedClient",
+    "Client",
+)

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.send_result import SendResult
+    from ..models.success_meta import SuccessMeta
+
+
+T = TypeVar("T", bound="SendSuccessEnvelope")
+
+
+@_attrs_define
+class SendSuccessEnvelope:
+    """A successful send.
+
+    Attributes:
+        data (SendResult):
+        meta (SuccessMeta): The `meta` of a successful response.
+    """
+
+    data: SendResult
+    meta: SuccessMeta
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.data.to_dict()
+
+        meta = self.meta.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "data": data,
+                "meta": meta,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.send_result import SendResult
+        from ..models.success_meta import SuccessMeta
+
+        d = dict(src_dict)
+        data = SendResult.from_dict(d.pop("data"))
+
+        meta = SuccessMeta.from_dict(d.pop("meta"))
+
+        send_success_envelope = cls(
+            data=data,
+            meta=meta,
+        )
+
+        send_success_envelope.additional_properties = d
+        return send_success_envelope
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
