@@ -16,11 +16,11 @@ from openapi_spec_validator import validate
 
 from sms_mock.spec import Contract, SpecError, load_contract, resolve_refs
 
-SUCCESS = {
+SUCCESS: dict[str, Any] = {
     "data": {"message_outbox_ids": [1123544244]},
     "meta": {"status": True, "message": "انجام شد", "message_parameters": [], "message_code": "200-1"},
 }
-ERROR = {
+ERROR: dict[str, Any] = {
     "data": None,
     "meta": {
         "status": False,
@@ -54,7 +54,7 @@ def test_spec_passes_redocly_lint(root: Path) -> None:
     assert "warning" not in proc.stdout.lower(), proc.stdout
 
 
-def _all_examples(contract: Contract) -> list[tuple[str, dict[str, Any], Any]]:
+def _all_examples(contract: Contract) -> list[tuple[str, dict[str, Any] | None, Any]]:
     """(where, schema, value) for every named example and every schema-level `examples` entry."""
     found = []
     for op in contract.operations:
@@ -73,6 +73,7 @@ def test_every_example_validates_against_its_schema(contract: Contract) -> None:
     examples = _all_examples(contract)
     assert len(examples) >= 15
     for where, schema, value in examples:
+        assert schema is not None, where
         errors = [e.message for e in jsonschema_rs.validator_for(schema).iter_errors(value)]
         assert not errors, f"{where}: {errors}"
 
@@ -118,6 +119,7 @@ def test_envelopes_are_tight(contract: Contract) -> None:
     error_with_data = copy.deepcopy(ERROR)
     error_with_data["data"] = {"message_outbox_ids": [1]}
     assert not error.is_valid(error_with_data)
+    broken: dict[str, Any]
     for broken in ({"data": {"message_outbox_ids": []}}, {"data": {"message_outbox_ids": ["1"]}}):
         assert not success.is_valid({**SUCCESS, **broken})
     bad_code = copy.deepcopy(ERROR)

@@ -38,7 +38,8 @@ class WebserviceSendRequest:
             It must be a real calendar date at least 5 minutes and at most 3 months after the
             request; that window depends on the current time and cannot be written in JSON Schema,
             so the provider and the mock check it. A scheduled send can be cancelled up to 5 minutes
-            before it goes out.
+            before it goes out. The format name `provider-send-time` lets test tools generate times
+            inside that window; validators that do not know it ignore it.
     """
 
     sending_type: Literal["webservice"]

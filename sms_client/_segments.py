@@ -1,0 +1,61 @@
+"""How many SMS parts a text costs, and in which encoding (GSM-7 or UCS-2).
+
+A text made only of GSM 03.38 characters travels as GSM-7: 160 septets in one SMS, 153 per part
+once split (the rest of each part is the concatenation header); characters of the extension
+table cost two septets and are never split across parts. Anything else (Persian, emoji) makes
+the whole text UCS-2: 70 UTF-16 code units in one SMS, 67 per part, and a character outside the
+Basic Multilingual Plane (most emoji) takes two units that stay in the same part.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+# GSM 03.38 default alphabet (without the escape code) and its extension table.
+_GSM_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+_GSM_EXTENSION = frozenset("\f^{}\\[~]|€")
+
+GSM7_SINGLE, GSM7_PART = 160, 153
+UCS2_SINGLE, UCS2_PART = 70, 67
+
+Encoding = Literal["GSM-7", "UCS-2"]
+
+
+@dataclass(frozen=True, slots=True)
+class SmsParts:
+    """What a text costs: its encoding, the number of SMS parts, and its length in that encoding's units."""
+
+    encoding: Encoding
+    parts: int
+    characters: int
+    units: int
+
+
+def _pack(costs: list[int], single: int, per_part: int) -> int:
+    """Parts needed for a sequence of indivisible costs: one part if all fit in `single`, else greedy packing."""
+    total = sum(costs)
+    if total <= single:
+        return 1 if costs else 0
+    parts, used = 1, 0
+    for cost in costs:
+        if used + cost > per_part:
+            parts, used = parts + 1, 0
+        used += cost
+    return parts
+
+
+def is_gsm7(text: str) -> bool:
+    return all(c in _GSM_BASIC or c in _GSM_EXTENSION for c in text)
+
+
+def sms_parts(text: str) -> SmsParts:
+    """The encoding and part count the network will use for `text`."""
+    if is_gsm7(text):
+        costs = [2 if c in _GSM_EXTENSION else 1 for c in text]
+        return SmsParts("GSM-7", _pack(costs, GSM7_SINGLE, GSM7_PART), len(text), sum(costs))
+    costs = [2 if ord(c) > 0xFFFF else 1 for c in text]
+    return SmsParts("UCS-2", _pack(costs, UCS2_SINGLE, UCS2_PART), len(text), sum(costs))

@@ -1,0 +1,118 @@
+"""`sms-mock` (or `python -m sms_mock`): serve the local mock of the Edge SMS API until Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from .settings import DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, DEVELOPMENT_TOKEN, Faults, MockSettings, settings_from_env
+
+
+def _latency(value: str) -> tuple[float, float]:
+    low, _, high = value.partition("-")
+    try:
+        return float(low), float(high or low)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected MS or MIN-MAX in milliseconds, not {value!r}") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="sms-mock",
+        description="A strict local mock of the Edge SMS API (POST /api/send), driven by its OpenAPI spec, "
+        "with an outbox to inspect under /_mock/.",
+    )
+    p.add_argument("--host", default=os.environ.get("SMS_MOCK_HOST", "127.0.0.1"), help="default: 127.0.0.1")
+    p.add_argument("--port", type=int, default=int(os.environ.get("SMS_MOCK_PORT", DEFAULT_PORT)), help="default: 4010")
+    p.add_argument("--token", action="append", metavar="T", help="a valid token (repeat; env SMS_MOCK_TOKENS=a,b)")
+    p.add_argument("--spec", type=Path, help="the OpenAPI spec (default: the packaged openapi/sms-api.yaml)")
+    p.add_argument("--store", type=Path, help="keep the outbox in this SQLite file (env SMS_MOCK_STORE)")
+    p.add_argument("--sender-line", action="append", metavar="N", help="a sender line of the account (repeat)")
+    p.add_argument(
+        "--duplicate-window", type=float, metavar="S", help="seconds in which a repeat send is a 429 (default 40)"
+    )
+    p.add_argument("--no-duplicate-check", action="store_true", help="never answer 429 for a repeated send")
+    p.add_argument("--max-body-bytes", type=int, default=DEFAULT_MAX_BODY_BYTES, help="larger bodies get 413")
+    p.add_argument("--first-id", type=int, default=1, help="the first outbox id (default 1)")
+    p.add_argument("--latency", type=_latency, metavar="MS|MIN-MAX", help="injected latency in milliseconds")
+    p.add_argument("--failure-rate", type=float, default=0.0, help="share of requests answered 500/503 (0 to 1)")
+    p.add_argument(
+        "--failure-status", type=int, action="append", choices=[500, 503], help="injected statuses (default both)"
+    )
+    p.add_argument("--retry-after", type=int, default=1, help="Retry-After seconds on an injected 503")
+    p.add_argument("--seed", type=int, help="seed of the fault injection's random choices")
+    p.add_argument("--check-responses", action="store_true", help="validate every answer against the spec")
+    p.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
+    p.add_argument("--access-log", action="store_true", help="log every request line (never headers or tokens)")
+    return p
+
+
+def settings_from_args(args: argparse.Namespace) -> MockSettings:
+    settings = settings_from_env()
+    changes: dict[str, object] = {
+        "max_body_bytes": args.max_body_bytes,
+        "first_id": args.first_id,
+        "check_responses": args.check_responses,
+        "seed": args.seed,
+        "faults": Faults(
+            latency_ms=args.latency or (0.0, 0.0),
+            failure_rate=args.failure_rate,
+            failure_statuses=tuple(args.failure_status or (500, 503)),
+            retry_after_seconds=args.retry_after,
+        ),
+    }
+    if args.token:
+        changes["tokens"] = frozenset(args.token)
+    if args.store:
+        changes["store"] = args.store
+    if args.sender_line:
+        changes["sender_lines"] = frozenset(args.sender_line)
+    if args.duplicate_window is not None:
+        changes["duplicate_window_seconds"] = args.duplicate_window
+    if args.no_duplicate_check:
+        changes["duplicate_window_seconds"] = 0.0
+    return replace(settings, **changes)  # type: ignore[arg-type]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="sms-mock %(levelname)s %(message)s")
+    # Imported here so that `sms-mock --help` answers at once.
+    from .app import create_app
+    from .server import QuietServer, bind, uvicorn_config
+    from .spec import SpecError
+
+    try:
+        settings = settings_from_args(args)
+        app = create_app(settings, args.spec)
+    except (SpecError, ValueError) as exc:
+        print(f"sms-mock: cannot start: {exc}", file=sys.stderr)
+        return 2
+    try:
+        sock = bind(args.host, args.port)
+    except OSError as exc:
+        print(f"sms-mock: cannot listen on {args.host}:{args.port}: {exc.strerror}", file=sys.stderr)
+        return 2
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    port = sock.getsockname()[1]
+    print(f"sms-mock: serving {app.contract.path} (sha256 {app.contract.fingerprint[:12]})")
+    print(f"sms-mock: POST http://{host}:{port}/api/send   outbox: http://{host}:{port}/_mock/outbox")
+    if settings.uses_development_token:
+        print(f"sms-mock: development token: {DEVELOPMENT_TOKEN}")
+    else:
+        print(f"sms-mock: {len(settings.tokens)} token(s) configured (not shown)")
+    if settings.store:
+        print(f"sms-mock: outbox kept in {settings.store} ({app.outbox.count()} messages)")
+    print("sms-mock: ready; Ctrl-C or SIGTERM stops it", flush=True)
+    server = QuietServer(uvicorn_config(app, log_level=args.log_level, access_log=args.access_log))
+    server.run(sockets=[sock])
+    print("sms-mock: stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,205 @@
+"""The outbox: every accepted send, in memory or in a SQLite file that survives restarts.
+
+A send is recorded (and, with SQLite, committed) before its 200 is written, so nothing the mock
+accepted is ever lost. Ids are unique and increasing, one per send whatever its recipient count.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import orjson
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    """One accepted send, as the inspection API shows it."""
+
+    id: int
+    sender: str
+    recipients: list[str]
+    message: str
+    send_time: str | None
+    received_at: str
+    parts: int
+    encoding: str
+    characters: int
+
+
+class Outbox(Protocol):
+    """Where accepted sends are kept."""
+
+    def add(
+        self, sender: str, recipients: list[str], message: str, send_time: str | None,
+        received_at: str, parts: int, encoding: str, characters: int,
+    ) -> OutboxMessage: ...  # fmt: skip
+
+    def list(
+        self, *, recipient: str | None = None, sender: str | None = None, limit: int | None = None
+    ) -> list[OutboxMessage]: ...
+
+    def get(self, message_id: int) -> OutboxMessage | None: ...
+
+    def count(self) -> int: ...
+
+    def clear(self) -> int: ...
+
+    def close(self) -> None: ...
+
+
+class MemoryOutbox:
+    """The default outbox: a dict by id, with an index by recipient for quick filtering."""
+
+    def __init__(self, first_id: int = 1) -> None:
+        self._next_id = first_id
+        self._messages: dict[int, OutboxMessage] = {}
+        self._by_recipient: dict[str, list[int]] = {}
+
+    def add(
+        self, sender: str, recipients: list[str], message: str, send_time: str | None,
+        received_at: str, parts: int, encoding: str, characters: int,
+    ) -> OutboxMessage:  # fmt: skip
+        record = OutboxMessage(
+            self._next_id, sender, recipients, message, send_time, received_at, parts, encoding, characters
+        )
+        self._next_id += 1
+        self._messages[record.id] = record
+        for number in recipients:
+            self._by_recipient.setdefault(number, []).append(record.id)
+        return record
+
+    def list(
+        self, *, recipient: str | None = None, sender: str | None = None, limit: int | None = None
+    ) -> list[OutboxMessage]:
+        if recipient is not None:
+            # A number listed twice in one send is one message to it, not two.
+            found: Iterable[OutboxMessage] = (
+                self._messages[i] for i in dict.fromkeys(self._by_recipient.get(recipient, ()))
+            )
+        else:
+            found = self._messages.values()
+        selected = [m for m in found if sender is None or m.sender == sender]
+        return selected[-limit:] if limit else selected
+
+    def get(self, message_id: int) -> OutboxMessage | None:
+        return self._messages.get(message_id)
+
+    def count(self) -> int:
+        return len(self._messages)
+
+    def clear(self) -> int:
+        cleared = len(self._messages)
+        self._messages.clear()
+        self._by_recipient.clear()
+        return cleared
+
+    def close(self) -> None:
+        return None
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    sender TEXT NOT NULL,
+    recipients TEXT NOT NULL,
+    message TEXT NOT NULL,
+    send_time TEXT,
+    received_at TEXT NOT NULL,
+    parts INTEGER NOT NULL,
+    encoding TEXT NOT NULL,
+    characters INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS outbox_recipient (
+    message_id INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,
+    recipient TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outbox_recipient_by_number ON outbox_recipient(recipient, message_id);
+"""
+_COLUMNS = "id, sender, recipients, message, send_time, received_at, parts, encoding, characters"
+
+
+class SqliteOutbox:
+    """An outbox in a SQLite file (WAL): every send is committed before the mock answers it."""
+
+    def __init__(self, path: Path | str, first_id: int = 1) -> None:
+        self.path = Path(path)
+        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode survives a crash of the mock process; only a power cut can lose a commit.
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(_SCHEMA)
+        if first_id > 1:
+            # Start ids at first_id unless the file already went past it.
+            self._db.execute(
+                "INSERT INTO sqlite_sequence(name, seq) SELECT 'outbox', ? WHERE NOT EXISTS "
+                "(SELECT 1 FROM sqlite_sequence WHERE name = 'outbox')",
+                (first_id - 1,),
+            )
+
+    @staticmethod
+    def _row(row: tuple[int, str, str, str, str | None, str, int, str, int]) -> OutboxMessage:
+        return OutboxMessage(row[0], row[1], orjson.loads(row[2]), *row[3:])
+
+    def add(
+        self, sender: str, recipients: list[str], message: str, send_time: str | None,
+        received_at: str, parts: int, encoding: str, characters: int,
+    ) -> OutboxMessage:  # fmt: skip
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            cursor = self._db.execute(
+                "INSERT INTO outbox (sender, recipients, message, send_time, received_at, parts, encoding, characters)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (sender, orjson.dumps(recipients), message, send_time, received_at, parts, encoding, characters),
+            )
+            message_id = int(cursor.lastrowid or 0)
+            self._db.executemany(
+                "INSERT INTO outbox_recipient (message_id, recipient) VALUES (?, ?)",
+                ((message_id, number) for number in dict.fromkeys(recipients)),
+            )
+        return OutboxMessage(
+            message_id, sender, recipients, message, send_time, received_at, parts, encoding, characters
+        )
+
+    def list(
+        self, *, recipient: str | None = None, sender: str | None = None, limit: int | None = None
+    ) -> list[OutboxMessage]:
+        where: list[str] = []
+        args: list[str | int] = []
+        if recipient is not None:
+            where.append("id IN (SELECT message_id FROM outbox_recipient WHERE recipient = ?)")
+            args.append(recipient)
+        if sender is not None:
+            where.append("sender = ?")
+            args.append(sender)
+        sql = f"SELECT {_COLUMNS} FROM outbox"  # noqa: S608 - only fixed fragments are interpolated
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        if limit:
+            sql = f"SELECT * FROM ({sql} ORDER BY id DESC LIMIT ?) ORDER BY id"  # noqa: S608
+            args.append(limit)
+        else:
+            sql += " ORDER BY id"
+        return [self._row(row) for row in self._db.execute(sql, args)]
+
+    def get(self, message_id: int) -> OutboxMessage | None:
+        row = self._db.execute(f"SELECT {_COLUMNS} FROM outbox WHERE id = ?", (message_id,)).fetchone()  # noqa: S608
+        return self._row(row) if row else None
+
+    def count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0])
+
+    def clear(self) -> int:
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            cleared = self.count()
+            self._db.execute("DELETE FROM outbox_recipient")
+            self._db.execute("DELETE FROM outbox")
+        return cleared
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,87 @@
+"""The mock's settings: tokens, sender lines, the duplicate window, limits, the store and fault injection.
+
+Each setting has a command-line flag and an environment variable (the flag wins); the defaults
+give a mock that behaves like the provider, with faults off.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+# Public on purpose: a development token is only valid against the local mock.
+DEVELOPMENT_TOKEN = "sms-mock-development-token-not-a-secret"  # noqa: S105
+DEFAULT_PORT = 4010
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+
+
+@dataclass
+class Faults:
+    """Injected latency and failures, off by default; changeable at run time through /_mock/faults."""
+
+    latency_ms: tuple[float, float] = (0.0, 0.0)
+    failure_rate: float = 0.0
+    failure_statuses: tuple[int, ...] = (500, 503)
+    retry_after_seconds: int = 1
+
+    def __post_init__(self) -> None:
+        low, high = self.latency_ms
+        if not 0 <= low <= high <= 60_000:
+            raise ValueError("latency must be 0 <= min <= max <= 60000 ms")
+        if not 0.0 <= self.failure_rate <= 1.0:
+            raise ValueError("failure rate must be between 0 and 1")
+        if not self.failure_statuses or not set(self.failure_statuses) <= {500, 503}:
+            raise ValueError("failure statuses must be 500 and/or 503")
+        if not 0 <= self.retry_after_seconds <= 3600:
+            raise ValueError("Retry-After must be 0 to 3600 seconds")
+
+    @property
+    def active(self) -> bool:
+        return self.latency_ms[1] > 0 or self.failure_rate > 0
+
+
+@dataclass
+class MockSettings:
+    """Everything that changes how the mock answers."""
+
+    tokens: frozenset[str] = frozenset({DEVELOPMENT_TOKEN})
+    sender_lines: frozenset[str] | None = None
+    duplicate_window_seconds: float = 40.0
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    store: Path | None = None
+    first_id: int = 1
+    check_responses: bool = False
+    seed: int | None = None
+    faults: Faults = field(default_factory=Faults)
+
+    def __post_init__(self) -> None:
+        if not self.tokens or any(not token or token != token.strip() for token in self.tokens):
+            raise ValueError("at least one token is needed, and tokens cannot be empty or padded with spaces")
+        if self.max_body_bytes < 1024:
+            raise ValueError("the body limit must be at least 1024 bytes")
+        if self.first_id < 1:
+            raise ValueError("outbox ids start at 1 or more")
+
+    @property
+    def uses_development_token(self) -> bool:
+        return DEVELOPMENT_TOKEN in self.tokens
+
+
+def _split(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+def settings_from_env(environ: dict[str, str] | None = None) -> MockSettings:
+    """Settings from SMS_MOCK_* environment variables; unset variables keep the defaults."""
+    env = os.environ if environ is None else environ
+    settings = MockSettings()
+    if tokens := _split(env.get("SMS_MOCK_TOKENS")):
+        settings = replace(settings, tokens=frozenset(tokens))
+    if lines := _split(env.get("SMS_MOCK_SENDER_LINES")):
+        settings = replace(settings, sender_lines=frozenset(lines))
+    if store := env.get("SMS_MOCK_STORE"):
+        settings = replace(settings, store=Path(store))
+    if window := env.get("SMS_MOCK_DUPLICATE_WINDOW"):
+        settings = replace(settings, duplicate_window_seconds=float(window))
+    return settings

@@ -1,0 +1,109 @@
+"""Fixtures for the mock's tests: the same checks run in-process (ASGI) and over HTTP on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import jsonschema_rs
+import pytest
+
+from sms_mock import DEVELOPMENT_TOKEN, MockApp, MockSettings
+from sms_mock.server import MockServer
+from sms_mock.spec import Contract
+from sms_mock.testing import InProcessTransport
+
+TOKEN = DEVELOPMENT_TOKEN
+SENDER = "+983000505"
+
+
+def body(**changes: Any) -> dict[str, Any]:
+    """A valid webservice send, with `changes` applied (a value of None removes the field)."""
+    base: dict[str, Any] = {
+        "sending_type": "webservice",
+        "from_number": SENDER,
+        "message": "کد ورود شما ۴۸۲۱ است 🔐 Welcome",
+        "params": {"recipients": ["+989120000000", "+989350000000"]},
+    }
+    base.update(changes)
+    return {k: v for k, v in base.items() if v is not None}
+
+
+@dataclass
+class Api:
+    """A client bound to one mock app, whichever way it is reached."""
+
+    client: httpx.Client
+    app: MockApp
+    contract: Contract
+
+    def send(self, payload: Any = None, *, token: str | None = TOKEN, **headers: str) -> httpx.Response:
+        sent_headers = {"Authorization": token} if token is not None else {}
+        sent_headers.update({k.replace("_", "-"): v for k, v in headers.items()})
+        response = self.client.post("/api/send", json=body() if payload is None else payload, headers=sent_headers)
+        assert_keeps_contract(self.contract, response)
+        return response
+
+    def post_raw(self, content: bytes, content_type: str | None = "application/json") -> httpx.Response:
+        headers = {"Authorization": TOKEN}
+        if content_type is not None:
+            headers["Content-Type"] = content_type
+        response = self.client.post("/api/send", content=content, headers=headers)
+        assert_keeps_contract(self.contract, response)
+        return response
+
+
+def assert_keeps_contract(contract: Contract, response: httpx.Response) -> None:
+    """The response is JSON, its status is documented, and its body validates against that status's schema."""
+    assert response.headers["content-type"].startswith("application/json"), response.text
+    operation = contract.operation("send_webservice")
+    assert response.status_code in operation.responses, response.status_code
+    schema = operation.response(response.status_code).schema
+    assert schema is not None
+    errors = [e.message for e in jsonschema_rs.validator_for(schema).iter_errors(response.json())]
+    assert not errors, errors
+
+
+def assert_error(response: httpx.Response, status: int, code: str, errors: dict[str, list[str]]) -> None:
+    """An error envelope with this status, code and field errors, whose message is the first field's first."""
+    assert response.status_code == status, response.text
+    payload = response.json()
+    assert payload["data"] is None
+    meta = payload["meta"]
+    assert meta["status"] is False
+    assert meta["message_code"] == code
+    assert meta["errors"] == errors
+    if errors:
+        assert meta["message"] == next(iter(errors.values()))[0]
+
+
+MakeApi = Callable[..., Api]
+
+
+@pytest.fixture(params=["in-process", "http"])
+def make_api(request: pytest.FixtureRequest, contract: Contract) -> Iterator[MakeApi]:
+    """Builds a mock with the given settings and a client that reaches it in-process or over loopback HTTP."""
+    cleanups: list[Callable[[], None]] = []
+
+    def make(**settings: Any) -> Api:
+        app = MockApp(contract, MockSettings(check_responses=True, **settings))
+        client: httpx.Client
+        if request.param == "in-process":
+            client = httpx.Client(transport=InProcessTransport(app), base_url="http://mock")
+        else:
+            server = MockServer(app=app).start()
+            cleanups.append(server.stop)
+            client = httpx.Client(base_url=server.base_url, timeout=10)
+        cleanups.append(client.close)
+        return Api(client, app, contract)
+
+    yield make
+    for cleanup in reversed(cleanups):
+        cleanup()
+
+
+@pytest.fixture
+def api(make_api: MakeApi) -> Api:
+    return make_api()

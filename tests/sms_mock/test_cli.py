@@ -1,0 +1,113 @@
+"""`sms-mock` as a process: it starts, prints where it listens, answers, and stops cleanly on SIGTERM and Ctrl-C."""
+
+from __future__ import annotations
+
+import re
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from sms_mock import DEVELOPMENT_TOKEN
+
+from .conftest import body
+
+BIN = Path(sys.executable).parent
+
+
+def _start(*args: str) -> tuple[subprocess.Popen[str], str, list[str]]:
+    proc = subprocess.Popen(
+        [str(BIN / "sms-mock"), "--port", "0", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        if "ready" in line:
+            break
+    url = re.search(r"POST (http://\S+)/api/send", "".join(lines))
+    assert url, "".join(lines) + proc.stderr.read()  # type: ignore[union-attr]
+    return proc, url.group(1), lines
+
+
+@pytest.fixture
+def running() -> Iterator[tuple[subprocess.Popen[str], str, list[str]]]:
+    proc, url, lines = _start("--token", "a-token-given-on-the-command-line")
+    try:
+        yield proc, url, lines
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=10)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_serves_then_stops_cleanly(sig: signal.Signals) -> None:
+    proc, url, lines = _start()
+    try:
+        assert any(DEVELOPMENT_TOKEN in line for line in lines)  # the development token is printed
+        assert url.startswith("http://127.0.0.1:")
+        sent = httpx.post(f"{url}/api/send", json=body(), headers={"Authorization": DEVELOPMENT_TOKEN})
+        assert sent.status_code == 200
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "stopped" in out
+    assert "Traceback" not in err
+
+
+def test_configured_tokens_are_used_and_never_printed(running: tuple[subprocess.Popen[str], str, list[str]]) -> None:
+    proc, url, lines = running
+    assert not any("a-token-given" in line for line in lines)
+    assert any("1 token(s) configured" in line for line in lines)
+    headers = {"Authorization": "a-token-given-on-the-command-line"}
+    assert httpx.post(f"{url}/api/send", json=body(), headers=headers).status_code == 200
+    assert httpx.post(f"{url}/api/send", json=body(), headers={"Authorization": DEVELOPMENT_TOKEN}).status_code == 401
+    proc.terminate()
+    out, err = proc.communicate(timeout=10)
+    assert "a-token-given" not in out + err
+
+
+def test_python_dash_m_runs_the_same_cli() -> None:
+    proc = subprocess.run([sys.executable, "-m", "sms_mock", "--help"], capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0
+    assert "--failure-rate" in proc.stdout
+
+
+def test_an_invalid_spec_refuses_to_start(tmp_path: Path) -> None:
+    spec = tmp_path / "broken.yaml"
+    spec.write_text("openapi: 3.1.0\ninfo: {title: x}\npaths: {}\n", encoding="utf-8")
+    proc = subprocess.run([str(BIN / "sms-mock"), "--spec", str(spec)], capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 2
+    assert "cannot start" in proc.stderr
+    assert "version" in proc.stderr  # names what is wrong
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_busy_port_is_reported_clearly() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = subprocess.run([str(BIN / "sms-mock"), "--port", str(port)], capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--failure-rate", "3"], "failure rate"), (["--latency", "fast"], "MIN-MAX"), (["--token", " "], "token")],
+)
+def test_bad_flags_get_a_clear_error(args: list[str], message: str) -> None:
+    proc = subprocess.run([str(BIN / "sms-mock"), *args], capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr

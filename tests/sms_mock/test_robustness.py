@@ -1,0 +1,64 @@
+"""No input makes the mock answer 5xx, HTML or anything outside the spec: arbitrary bytes, JSON and headers."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sms_mock import MockApp, MockSettings
+from sms_mock.spec import load_contract
+from sms_mock.testing import InProcessTransport
+
+from .conftest import TOKEN, assert_keeps_contract, body
+
+CONTRACT = load_contract()
+CLIENT = httpx.Client(
+    transport=InProcessTransport(MockApp(CONTRACT, MockSettings(check_responses=True))), base_url="http://mock"
+)
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5),
+    max_leaves=20,
+)
+
+
+def _check(response: httpx.Response) -> None:
+    assert response.status_code < 500, response.text
+    assert_keeps_contract(CONTRACT, response)
+
+
+@given(content=st.binary(max_size=512), content_type=st.sampled_from(["application/json", "text/plain", ""]))
+def test_arbitrary_bytes(content: bytes, content_type: str) -> None:
+    headers = {"Authorization": TOKEN, "Content-Type": content_type}
+    _check(CLIENT.post("/api/send", content=content, headers=headers))
+
+
+@given(payload=json_values)
+def test_arbitrary_json(payload: object) -> None:
+    # The standard library writes integers of any size; the mock must cope with what it cannot represent.
+    content = json.dumps(payload).encode()
+    _check(
+        CLIENT.post("/api/send", content=content, headers={"Authorization": TOKEN, "Content-Type": "application/json"})
+    )
+
+
+@given(
+    field=st.sampled_from(["sending_type", "from_number", "message", "params", "send_time", "extra"]),
+    value=json_values,
+)
+def test_one_field_replaced_by_anything(field: str, value: object) -> None:
+    payload = body(message=f"fuzz {field} {value!r}"[:1400]) | {field: value}
+    _check(CLIENT.post("/api/send", json=payload, headers={"Authorization": TOKEN}))
+
+
+@given(
+    authorization=st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=60),
+    prefer=st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=40),
+)
+def test_arbitrary_authorization_and_prefer_headers(authorization: str, prefer: str) -> None:
+    headers = {"Authorization": authorization, "Prefer": prefer}
+    _check(CLIENT.post("/api/send", json=body(), headers=headers))
