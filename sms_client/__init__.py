@@ -1,5 +1,26 @@
-"""The client people import for the Edge SMS API, on top of the generated package `sms_api`."""
+"""The client people import for the Edge SMS API: typed errors, scheduling, timeouts and safe retries.
 
+It is a thin layer over the generated package `sms_api`, which stays available for low-level use
+(`SmsClient(...).generated` is a ready `sms_api.AuthenticatedClient`).
+"""
+
+from ._client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, AsyncSmsClient, SendResult, SmsClient
+from ._errors import (
+    ApiError,
+    AuthenticationError,
+    BadRequestError,
+    ConnectionFailedError,
+    ContractViolationError,
+    InvalidRequestError,
+    RateLimitError,
+    ResponseTimeoutError,
+    ServerError,
+    SmsError,
+    TransportError,
+    ValidationError,
+    error_from_response,
+)
+from ._retry import RetryPolicy
 from ._rules import (
     E164_PATTERN,
     MAX_MESSAGE_CHARACTERS,
@@ -13,10 +34,29 @@ from ._rules import (
 from ._segments import SmsParts, sms_parts
 
 __all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_TIMEOUT",
     "E164_PATTERN",
     "MAX_MESSAGE_CHARACTERS",
     "SEND_TIME_PATTERN",
+    "ApiError",
+    "AsyncSmsClient",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConnectionFailedError",
+    "ContractViolationError",
+    "InvalidRequestError",
+    "RateLimitError",
+    "ResponseTimeoutError",
+    "RetryPolicy",
+    "SendResult",
+    "ServerError",
+    "SmsClient",
+    "SmsError",
     "SmsParts",
+    "TransportError",
+    "ValidationError",
+    "error_from_response",
     "format_send_time",
     "is_e164",
     "normalize_digits",

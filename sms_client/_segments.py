@@ -9,6 +9,7 @@ Basic Multilingual Plane (most emoji) takes two units that stay in the same part
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
@@ -18,6 +19,7 @@ _GSM_BASIC = frozenset(
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 _GSM_EXTENSION = frozenset("\f^{}\\[~]|€")
+_GSM = _GSM_BASIC | _GSM_EXTENSION
 
 GSM7_SINGLE, GSM7_PART = 160, 153
 UCS2_SINGLE, UCS2_PART = 70, 67
@@ -27,7 +29,7 @@ Encoding = Literal["GSM-7", "UCS-2"]
 
 @dataclass(frozen=True, slots=True)
 class SmsParts:
-    """What a text costs: its encoding, the number of SMS parts, and its length in that encoding's units."""
+    """What a text costs: its encoding, the number of SMS parts, its characters and its units in that encoding."""
 
     encoding: Encoding
     parts: int
@@ -35,11 +37,8 @@ class SmsParts:
     units: int
 
 
-def _pack(costs: list[int], single: int, per_part: int) -> int:
-    """Parts needed for a sequence of indivisible costs: one part if all fit in `single`, else greedy packing."""
-    total = sum(costs)
-    if total <= single:
-        return 1 if costs else 0
+def _pack(costs: list[int], per_part: int) -> int:
+    """Parts needed for a sequence of indivisible costs (1 or 2 units each), filled greedily."""
     parts, used = 1, 0
     for cost in costs:
         if used + cost > per_part:
@@ -49,13 +48,30 @@ def _pack(costs: list[int], single: int, per_part: int) -> int:
 
 
 def is_gsm7(text: str) -> bool:
-    return all(c in _GSM_BASIC or c in _GSM_EXTENSION for c in text)
+    return _GSM.issuperset(text)
 
 
 def sms_parts(text: str) -> SmsParts:
     """The encoding and part count the network will use for `text`."""
-    if is_gsm7(text):
-        costs = [2 if c in _GSM_EXTENSION else 1 for c in text]
-        return SmsParts("GSM-7", _pack(costs, GSM7_SINGLE, GSM7_PART), len(text), sum(costs))
-    costs = [2 if ord(c) > 0xFFFF else 1 for c in text]
-    return SmsParts("UCS-2", _pack(costs, UCS2_SINGLE, UCS2_PART), len(text), sum(costs))
+    if not text:
+        return SmsParts("GSM-7", 0, 0, 0)
+    # Whole-string operations first; the per-character packing only runs when a two-unit
+    # character could straddle a part boundary.
+    if _GSM.issuperset(text):
+        doubles = sum(text.count(c) for c in _GSM_EXTENSION)
+        units = len(text) + doubles
+        if units <= GSM7_SINGLE:
+            parts = 1
+        elif not doubles:
+            parts = math.ceil(units / GSM7_PART)
+        else:
+            parts = _pack([2 if c in _GSM_EXTENSION else 1 for c in text], GSM7_PART)
+        return SmsParts("GSM-7", parts, len(text), units)
+    units = len(text.encode("utf-16-le")) // 2
+    if units <= UCS2_SINGLE:
+        parts = 1
+    elif units == len(text):
+        parts = math.ceil(units / UCS2_PART)
+    else:
+        parts = _pack([2 if ord(c) > 0xFFFF else 1 for c in text], UCS2_PART)
+    return SmsParts("UCS-2", parts, len(text), units)

@@ -36,10 +36,6 @@ class Faults:
         if not 0 <= self.retry_after_seconds <= 3600:
             raise ValueError("Retry-After must be 0 to 3600 seconds")
 
-    @property
-    def active(self) -> bool:
-        return self.latency_ms[1] > 0 or self.failure_rate > 0
-
 
 @dataclass
 class MockSettings:

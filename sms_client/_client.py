@@ -1,0 +1,301 @@
+"""SmsClient and AsyncSmsClient: safe sends through the generated package, with typed errors and safe retries.
+
+Both clients check locally what can be known before sending, call the generated endpoint
+(`sms_api.api.sending.send_webservice`), turn every failure into an exception of `_errors`, and
+retry only what `_retry` allows. They differ only in how they wait and call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import os
+import random
+import time
+from collections.abc import Awaitable, Callable, Generator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any, Self
+
+import httpx
+
+from sms_api import AuthenticatedClient
+from sms_api.api.sending import send_webservice
+from sms_api.models import SendSuccessEnvelope
+from sms_api.types import UNSET, Response
+
+from ._errors import (
+    ApiError,
+    ConnectionFailedError,
+    ContractViolationError,
+    ResponseTimeoutError,
+    SmsError,
+    TransportError,
+    error_from_response,
+)
+from ._retry import RetryPolicy
+from ._validation import PreparedSend, prepare_send
+
+DEFAULT_BASE_URL = "https://edge.ippanel.com/v1"
+DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+TOKEN_ENV = "SMS_API_TOKEN"  # noqa: S105 - the name of a variable, not a secret
+DEFAULT_RETRY = RetryPolicy()
+
+try:
+    _USER_AGENT = f"edge-sms-toolkit/{version('edge-sms-toolkit')} httpx/{httpx.__version__}"
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without installing
+    _USER_AGENT = f"edge-sms-toolkit httpx/{httpx.__version__}"
+
+# The raw response of the call in progress, kept so that a body the generated parser chokes on can
+# still be reported with its status and text. A ContextVar is per thread and per asyncio task.
+_last_response: contextvars.ContextVar[httpx.Response | None] = contextvars.ContextVar("_last_response", default=None)
+
+
+def _remember(response: httpx.Response) -> None:
+    _last_response.set(response)
+
+
+async def _remember_async(response: httpx.Response) -> None:
+    _last_response.set(response)
+
+
+class _RawToken(httpx.Auth):
+    """`Authorization: <token>` with no `Bearer` prefix, as the API wants; its repr never shows the token."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = self._token
+        yield request
+
+    def __repr__(self) -> str:
+        return "_RawToken(<hidden>)"
+
+
+def _resolve_token(token: str | None) -> _RawToken:
+    value = token if token is not None else os.environ.get(TOKEN_ENV)
+    if not value or value != value.strip() or any(c in value for c in "\r\n"):
+        raise ValueError(f"a token is needed: pass token=... or set {TOKEN_ENV} (no spaces around it, no newlines)")
+    return _RawToken(value)
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """An accepted send: the provider's outbox ids (one per send), what it cost, and how many attempts it took."""
+
+    outbox_ids: tuple[int, ...]
+    recipients: tuple[str, ...]
+    encoding: str
+    parts: int
+    send_time: str | None
+    attempts: int
+
+    @property
+    def outbox_id(self) -> int:
+        return self.outbox_ids[0]
+
+
+def _transport_error(exc: httpx.HTTPError) -> TransportError:
+    # PoolTimeout and ConnectTimeout happen before a byte is written; everything else may follow a sent request.
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return ConnectionFailedError(f"could not connect: {exc!s}")
+    if isinstance(exc, httpx.TimeoutException):
+        return ResponseTimeoutError(f"no answer in time; the SMS may have been sent: {exc!s}")
+    return TransportError(f"the exchange failed; the SMS may have been sent: {type(exc).__name__}: {exc!s}")
+
+
+def _result(detailed: Response[Any], prepared: PreparedSend, attempts: int) -> SendResult:
+    """The SendResult of a 200, or the exception for anything else."""
+    parsed = detailed.parsed
+    if detailed.status_code != 200:
+        raise error_from_response(detailed)
+    if not isinstance(parsed, SendSuccessEnvelope) or parsed.meta.status is not True:
+        raise error_from_response(detailed, problem="HTTP 200 without a successful envelope (meta.status is not true)")
+    ids = parsed.data.message_outbox_ids
+    if not ids or not all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in ids):
+        raise error_from_response(detailed, problem="HTTP 200 without positive integer outbox ids")
+    return SendResult(
+        outbox_ids=tuple(ids),
+        recipients=prepared.recipients,
+        encoding=prepared.parts.encoding,
+        parts=prepared.parts.parts,
+        send_time=None if prepared.body.send_time is UNSET else str(prepared.body.send_time),
+        attempts=attempts,
+    )
+
+
+def _unparsable(exc: Exception) -> ApiError:
+    raw = _last_response.get()
+    if raw is None:  # pragma: no cover - a parser error always follows a response
+        return ContractViolationError(0, f"the answer could not be read: {exc!r}")
+    return error_from_response(raw, problem=f"the body does not match the contract ({type(exc).__name__}: {exc})")
+
+
+class _BaseClient:
+    """What both clients share: configuration, local checks, and the generated client."""
+
+    def __init__(
+        self,
+        token: str | None,
+        base_url: str,
+        timeout: float | httpx.Timeout,
+        retry: RetryPolicy | int,
+    ) -> None:
+        self._auth = _resolve_token(token)
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        if self.timeout.read is None or self.timeout.connect is None:
+            raise ValueError("timeouts must be finite: a send that never times out can hang a worker forever")
+        self.retry = retry if isinstance(retry, RetryPolicy) else RetryPolicy(max_retries=retry)
+        self._random = random.Random()  # noqa: S311 - jitter, not cryptography
+        self.generated = AuthenticatedClient(base_url=self.base_url, token="", prefix="")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    def _httpx_options(self) -> dict[str, Any]:
+        return {
+            "base_url": self.base_url,
+            "auth": self._auth,
+            "timeout": self.timeout,
+            "headers": {"User-Agent": _USER_AGENT},
+            "follow_redirects": False,
+        }
+
+    @staticmethod
+    def _prepare(sender: str, recipients: str | Sequence[str], message: str, send_at: datetime | None) -> PreparedSend:
+        return prepare_send(sender, recipients, message, send_at, now=datetime.now(UTC))
+
+
+class SmsClient(_BaseClient):
+    """Sends SMS through the Edge API. Use as a context manager, or call close().
+
+    >>> with SmsClient(token="...") as sms:
+    ...     sms.send("+983000505", "+989120000000", "کد ورود: 4821")
+    """
+
+    def __init__(
+        self,
+        token: str | None = None,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | int = DEFAULT_RETRY,
+        transport: httpx.BaseTransport | None = None,
+        proxy: str | None = None,
+    ) -> None:
+        super().__init__(token, base_url, timeout, retry)
+        self._http = httpx.Client(
+            **self._httpx_options(), transport=transport, proxy=proxy, event_hooks={"response": [_remember]}
+        )
+        self.generated.set_httpx_client(self._http)
+        self._sleep: Callable[[float], None] = time.sleep
+
+    def send(
+        self,
+        sender: str,
+        recipients: str | Sequence[str],
+        message: str,
+        *,
+        send_at: datetime | None = None,
+    ) -> SendResult:
+        """Send `message` from `sender` to `recipients`, now or at `send_at` (a timezone-aware datetime).
+
+        Raises InvalidRequestError before any network traffic when the input breaks a rule that can be
+        checked locally, an ApiError subclass when the API refuses, a TransportError when no answer came.
+        """
+        prepared = self._prepare(sender, recipients, message, send_at)
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                return _result(self._call(prepared), prepared, attempts)
+            except SmsError as error:
+                wait = self.retry.wait_before_retry(error, attempts - 1, self._random)
+                if wait is None:
+                    raise
+                self._sleep(wait)
+
+    def _call(self, prepared: PreparedSend) -> Response[Any]:
+        previous = _last_response.set(None)
+        try:
+            return send_webservice.sync_detailed(client=self.generated, body=prepared.body)
+        except httpx.HTTPError as exc:
+            raise _transport_error(exc) from exc
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise _unparsable(exc) from exc
+        finally:
+            _last_response.reset(previous)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncSmsClient(_BaseClient):
+    """The asyncio twin of SmsClient: `async with AsyncSmsClient(...) as sms: await sms.send(...)`."""
+
+    def __init__(
+        self,
+        token: str | None = None,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | int = DEFAULT_RETRY,
+        transport: httpx.AsyncBaseTransport | None = None,
+        proxy: str | None = None,
+    ) -> None:
+        super().__init__(token, base_url, timeout, retry)
+        self._http = httpx.AsyncClient(
+            **self._httpx_options(), transport=transport, proxy=proxy, event_hooks={"response": [_remember_async]}
+        )
+        self.generated.set_async_httpx_client(self._http)
+        self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+    async def send(
+        self,
+        sender: str,
+        recipients: str | Sequence[str],
+        message: str,
+        *,
+        send_at: datetime | None = None,
+    ) -> SendResult:
+        """Send `message` from `sender` to `recipients`, now or at `send_at`; see SmsClient.send."""
+        prepared = self._prepare(sender, recipients, message, send_at)
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                return _result(await self._call(prepared), prepared, attempts)
+            except SmsError as error:
+                wait = self.retry.wait_before_retry(error, attempts - 1, self._random)
+                if wait is None:
+                    raise
+                await self._sleep(wait)
+
+    async def _call(self, prepared: PreparedSend) -> Response[Any]:
+        previous = _last_response.set(None)
+        try:
+            return await send_webservice.asyncio_detailed(client=self.generated, body=prepared.body)
+        except httpx.HTTPError as exc:
+            raise _transport_error(exc) from exc
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise _unparsable(exc) from exc
+        finally:
+            _last_response.reset(previous)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
