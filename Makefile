@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install test lint generate check-generated mock clean
+.PHONY: help install test contract spec-guard lint generate check-generated mock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -26,8 +26,15 @@ $(NODE_INSTALLED): package.json package-lock.json
 
 install: $(INSTALLED)  ## create .venv and install the project with its dev tools
 
-test: $(INSTALLED)  ## run every test: spec, generated client, unit, end-to-end, contract, lint
-	$(BIN)/python -m pytest
+test: $(INSTALLED)  ## run every test: spec, generated client, client, mock, contract suite, lint, types
+	$(BIN)/python -m pytest --cov --cov-report=term
+
+contract: $(INSTALLED)  ## the main job: does the server keep the contract? (SMS_BASE_URL, else the local mock)
+	@mkdir -p reports
+	$(BIN)/python -m pytest contract_tests --junitxml=reports/contract-junit.xml $(PYTEST_ARGS)
+
+spec-guard: $(INSTALLED)  ## fail on a breaking spec change against BASE (default: before the spec's last change)
+	$(BIN)/python scripts/spec_guard.py $(if $(BASE),--base $(BASE))
 
 lint: $(INSTALLED) $(NODE_INSTALLED)  ## ruff, mypy --strict, and both OpenAPI linters
 	$(BIN)/ruff check .

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.core.parameters import ParameterLocation
 
+from contract_tests.checks import envelope_problem
 from sms_client import SEND_TIME_PATTERN, format_send_time
 
 # Well inside the window: a run takes seconds, and "3 months" is never shorter than 89 days.
@@ -58,3 +59,18 @@ def before_call(context: schemathesis.HookContext, case: schemathesis.Case[Any],
     send_time = body.get("send_time")
     if isinstance(send_time, str) and _LAYOUT.match(send_time) and _body_is_positive(case):
         body["send_time"] = in_window(int(EARLIEST.total_seconds()))
+
+
+@schemathesis.check
+def envelope_rules(
+    ctx: schemathesis.CheckContext, response: schemathesis.Response, case: schemathesis.Case[Any]
+) -> bool:
+    """The envelope's rules beyond its schema (contract_tests.checks.envelope_problem)."""
+    try:
+        payload = response.json()
+    except ValueError:
+        return True  # not JSON: content_type_conformance and response_schema_conformance report it
+    problem = envelope_problem(response.status_code, payload)
+    if problem is not None:
+        raise AssertionError(problem)
+    return True

@@ -111,3 +111,44 @@ def test_bad_flags_get_a_clear_error(args: list[str], message: str) -> None:
     assert proc.returncode == 2
     assert message in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_flags_and_environment_make_the_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from sms_mock.__main__ import parser, settings_from_args
+
+    monkeypatch.setenv("SMS_MOCK_TOKENS", "from-env-one, from-env-two")
+    monkeypatch.setenv("SMS_MOCK_SENDER_LINES", "+983000505")
+    from_env = settings_from_args(parser().parse_args([]))
+    assert from_env.tokens == frozenset({"from-env-one", "from-env-two"})
+    assert from_env.sender_lines == frozenset({"+983000505"})
+    args = [
+        "--token", "flag-token", "--store", str(tmp_path / "o.sqlite3"), "--sender-line", "+9850002",
+        "--no-duplicate-check", "--latency", "5-20", "--failure-rate", "0.5", "--failure-status", "503",
+        "--retry-after", "3", "--seed", "7", "--first-id", "100", "--max-body-bytes", "4096", "--check-responses",
+    ]  # fmt: skip
+    settings = settings_from_args(parser().parse_args(args))
+    assert settings.tokens == frozenset({"flag-token"})  # a flag wins over the environment
+    assert settings.sender_lines == frozenset({"+9850002"})
+    assert settings.store == tmp_path / "o.sqlite3"
+    assert settings.duplicate_window_seconds == 0
+    assert (settings.first_id, settings.max_body_bytes, settings.seed, settings.check_responses) == (100, 4096, 7, True)
+    faults = settings.faults
+    assert (faults.latency_ms, faults.failure_rate, faults.failure_statuses, faults.retry_after_seconds) == (
+        (5.0, 20.0), 0.5, (503,), 3,
+    )  # fmt: skip
+
+
+def test_main_reports_start_up_errors_without_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from sms_mock.__main__ import main
+
+    spec = tmp_path / "broken.yaml"
+    spec.write_text("openapi: 3.1.0\n", encoding="utf-8")
+    assert main(["--spec", str(spec)]) == 2
+    assert "cannot start" in capsys.readouterr().err
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        assert main(["--port", str(taken.getsockname()[1])]) == 2
+    assert "cannot listen" in capsys.readouterr().err
+    assert main(["--failure-rate", "2"]) == 2
+    assert "failure rate" in capsys.readouterr().err

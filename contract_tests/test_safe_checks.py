@@ -1,0 +1,94 @@
+"""Checks that can never send an SMS, so they run against any server, a real provider included.
+
+Every body here has no deliverable recipient (missing, empty or malformed), so even a server that
+ignored the token or a rule could not text anyone. Answers must be the spec's envelopes, in JSON.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import httpx
+import pytest
+
+from .checks import Disagreement, ResponseChecker, expect_refused_on
+from .conftest import CONTRACT, Target
+
+CHECK = ResponseChecker(CONTRACT)
+UNDELIVERABLE = {"recipients": ["not-a-number"]}
+
+
+def body(**changes: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "sending_type": "webservice",
+        "from_number": "+983000505",
+        "message": "بررسی قرارداد؛ این پیام ارسال نمی‌شود",
+        "params": UNDELIVERABLE,
+    }
+    base.update(changes)
+    return {k: v for k, v in base.items() if v is not None}
+
+
+def _post(http: httpx.Client, payload: Any, token: str | None) -> httpx.Response:
+    headers = {"Authorization": token} if token is not None else {}
+    return http.post("/api/send", json=payload, headers=headers)
+
+
+def _needs_token(target: Target) -> str:
+    if target.token is None:
+        pytest.skip("SMS_API_TOKEN is not set: only the checks without credentials run")
+    return target.token
+
+
+@pytest.mark.parametrize("token", [None, "", "wrong"], ids=["missing", "empty", "wrong"])
+def test_bad_credentials_are_a_401_envelope(http: httpx.Client, token: str | None) -> None:
+    sent = "wrong-" + secrets.token_hex(16) if token == "wrong" else token
+    response = _post(http, body(), sent)
+    if response.status_code != 401:
+        raise Disagreement(
+            "server vs spec", f"{token or 'no'} credentials were answered {response.status_code}, not 401"
+        )
+    meta = CHECK.envelope(response)["meta"]
+    assert (meta["message_code"], meta["errors"]) == ("400-1", {}), meta
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        (body(message=None, params={"recipients": []}), "message"),  # the provider's own 422 example
+        (body(), "params.recipients.0"),
+        (body(params=None), "params"),
+        (body(params={"recipients": []}), "params.recipients"),
+        (body(from_number=None), "from_number"),
+        (body(message="   "), "message"),
+    ],
+    ids=[
+        "message-missing",
+        "recipient-malformed",
+        "params-missing",
+        "no-recipients",
+        "sender-missing",
+        "message-blank",
+    ],
+)
+def test_invalid_bodies_are_a_422_naming_the_field(
+    http: httpx.Client, target: Target, payload: dict[str, Any], field: str
+) -> None:
+    response = _post(http, payload, _needs_token(target))
+    expect_refused_on(CHECK.envelope(response), response.status_code, field)
+
+
+def test_the_providers_422_example_is_answered_word_for_word(http: httpx.Client, target: Target) -> None:
+    response = _post(http, body(message=None), _needs_token(target))
+    meta = CHECK.envelope(response)["meta"]
+    assert meta["errors"].get("message") == ["تکمیل گزینه پیام الزامی است"], meta
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE"])
+def test_other_methods_are_405_with_allow(http: httpx.Client, method: str) -> None:
+    response = http.request(method, "/api/send")
+    if response.status_code != 405:
+        raise Disagreement("server vs HTTP", f"{method} /api/send was answered {response.status_code}, not 405")
+    if "allow" not in response.headers or "POST" not in response.headers["allow"]:
+        raise Disagreement("server vs HTTP", f"a 405 without an Allow header naming POST: {dict(response.headers)}")
