@@ -8,6 +8,7 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from .settings import DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, DEVELOPMENT_TOKEN, Faults, MockSettings, settings_from_env
 
@@ -48,6 +49,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--check-responses", action="store_true", help="validate every answer against the spec")
     p.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
     p.add_argument("--access-log", action="store_true", help="log every request line (never headers or tokens)")
+    p.add_argument(
+        "--workers", type=int, default=1, help="server processes (more than 1 needs --store, which they share)"
+    )
     return p
 
 
@@ -88,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         settings = settings_from_args(args)
+        if args.workers < 1 or (args.workers > 1 and settings.store is None):
+            raise ValueError("--workers above 1 needs --store: the processes share one outbox and duplicate memory")
         app = create_app(settings, args.spec)
     except (SpecError, ValueError) as exc:
         print(f"sms-mock: cannot start: {exc}", file=sys.stderr)
@@ -107,11 +113,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sms-mock: {len(settings.tokens)} token(s) configured (not shown)")
     if settings.store:
         print(f"sms-mock: outbox kept in {settings.store} ({app.outbox.count()} messages)")
-    print("sms-mock: ready; Ctrl-C or SIGTERM stops it", flush=True)
-    server = QuietServer(uvicorn_config(app, log_level=args.log_level, access_log=args.access_log))
-    server.run(sockets=[sock])
+    config = uvicorn_config(app, log_level=args.log_level, access_log=args.access_log)
+    if args.workers > 1:
+        app.outbox.close()
+        _run_workers(config, args.workers, settings, args.spec, sock)
+    else:
+        print("sms-mock: ready; Ctrl-C or SIGTERM stops it", flush=True)
+        QuietServer(config).run(sockets=[sock])
     print("sms-mock: stopped", flush=True)
     return 0
+
+
+def _run_workers(config: Any, workers: int, settings: MockSettings, spec: Path | None, sock: Any) -> None:
+    """Serve from `workers` processes sharing the listening socket; each builds its app from the environment."""
+    from uvicorn.supervisors import Multiprocess
+
+    from .app import SPEC_ENV
+    from .settings import SETTINGS_ENV, settings_to_json
+
+    os.environ[SETTINGS_ENV] = settings_to_json(settings)
+    os.environ[SPEC_ENV] = str(spec or "")
+    config.app, config.factory, config.workers = "sms_mock.app:app_from_environment", True, workers
+    print(f"sms-mock: ready with {workers} worker processes; Ctrl-C or SIGTERM stops them", flush=True)
+    Multiprocess(config, sockets=[sock]).run()
 
 
 if __name__ == "__main__":

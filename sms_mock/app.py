@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
@@ -27,8 +28,7 @@ from . import envelopes, messages
 from .handlers import ExampleHandler, OperationHandler, SendHandler
 from .inspection import inspection_routes
 from .outbox import MemoryOutbox, Outbox, SqliteOutbox
-from .rules import DuplicateGuard
-from .settings import MockSettings
+from .settings import SETTINGS_ENV, MockSettings, settings_from_json
 from .spec import Contract, load_contract
 
 Scope = MutableMapping[str, Any]
@@ -45,13 +45,13 @@ class MockApp:
         self.contract = contract
         self.settings = settings
         self.random = random.Random(settings.seed)  # noqa: S311 - fault injection, not cryptography
-        # Seams for tests: the wait of injected latency and the clock of the duplicate window.
+        # Seams for tests: the wait of injected latency and the clock of the duplicate window (wall-clock
+        # seconds, so that several processes sharing a SQLite outbox agree on it).
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-        self.monotonic: Callable[[], float] = time.monotonic
+        self.clock: Callable[[], float] = time.time
         self.outbox: Outbox = (
             SqliteOutbox(settings.store, settings.first_id) if settings.store else MemoryOutbox(settings.first_id)
         )
-        self.duplicates = DuplicateGuard(settings.duplicate_window_seconds)
         self.routes: dict[str, dict[str, OperationHandler]] = {}
         for op in contract.operations:
             handler_class = SendHandler if op.operation_id == SendHandler.operation_id else ExampleHandler
@@ -106,10 +106,18 @@ class MockApp:
 
     def clear(self) -> int:
         """Empty the outbox and forget recent sends (the duplicate window), as a fresh mock would be."""
-        self.duplicates.clear()
         return self.outbox.clear()
 
 
 def create_app(settings: MockSettings | None = None, spec: Path | str | None = None) -> MockApp:
     """The mock as an ASGI app, for uvicorn or for in-process use (httpx.ASGITransport, schemathesis)."""
     return MockApp(load_contract(spec), settings or MockSettings())
+
+
+def app_from_environment() -> MockApp:
+    """The app of one worker process of `sms-mock --workers N`: settings and spec come from the parent."""
+    spec = os.environ.get(SPEC_ENV) or None
+    return create_app(settings_from_json(os.environ[SETTINGS_ENV]), spec)
+
+
+SPEC_ENV = "SMS_MOCK_SPEC"

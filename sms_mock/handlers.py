@@ -19,6 +19,7 @@ import orjson
 from sms_client import sms_parts
 
 from . import envelopes, messages
+from .outbox import Submission
 from .rules import business_errors
 from .spec import Operation, SpecError
 from .validation import RequestValidator
@@ -231,21 +232,19 @@ class SendHandler(OperationHandler):
                 errors.setdefault(field, texts)
         if errors:
             return 422, envelopes.field_error(errors), ()
-        sender, text = body["from_number"], body["message"]
-        recipients: list[str] = body["params"]["recipients"]
-        moment = self.app.monotonic()
-        duplicates = self.app.duplicates
-        index = duplicates.first_duplicate(sender, recipients, text, moment)
-        if index is not None:
-            message = messages.DUPLICATE.format(seconds=messages.persian_number(round(duplicates.window)))
-            return 429, envelopes.error(message, messages.CODE_FAILURE, {f"params.recipients.{index}": [message]}), ()
+        text = body["message"]
         parts = sms_parts(text)
-        record = self.app.outbox.add(
-            sender, recipients, text, body.get("send_time"),
+        submission = Submission(
+            body["from_number"], body["params"]["recipients"], text, body.get("send_time"),
             now.isoformat(timespec="milliseconds"), parts.parts, parts.encoding, parts.characters,
         )  # fmt: skip
-        duplicates.record(sender, recipients, text, moment)
-        return 200, envelopes.success([record.id]), ()
+        window = self.settings.duplicate_window_seconds
+        accepted = self.app.outbox.accept(submission, now=self.app.clock(), window=window)
+        if isinstance(accepted, int):
+            message = messages.DUPLICATE.format(seconds=messages.persian_number(round(window)))
+            errors = {f"params.recipients.{accepted}": [message]}
+            return 429, envelopes.error(message, messages.CODE_FAILURE, errors), ()
+        return 200, envelopes.success([accepted.id]), ()
 
 
 class ExampleHandler(OperationHandler):

@@ -6,7 +6,9 @@ accepted is ever lost. Ids are unique and increasing, one per send whatever its 
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,13 +32,27 @@ class OutboxMessage:
     characters: int
 
 
-class Outbox(Protocol):
-    """Where accepted sends are kept."""
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """A send that passed every check, on its way into the outbox."""
 
-    def add(
-        self, sender: str, recipients: list[str], message: str, send_time: str | None,
-        received_at: str, parts: int, encoding: str, characters: int,
-    ) -> OutboxMessage: ...  # fmt: skip
+    sender: str
+    recipients: list[str]
+    message: str
+    send_time: str | None
+    received_at: str
+    parts: int
+    encoding: str
+    characters: int
+
+
+class Outbox(Protocol):
+    """Where accepted sends are kept, with the memory of recent ones that the duplicate rule needs."""
+
+    def accept(self, submission: Submission, *, now: float, window: float) -> OutboxMessage | int:
+        """Record the send and return it; or, if a recipient got the same text from the same sender
+        less than `window` seconds before `now`, record nothing and return that recipient's index."""
+        ...
 
     def list(
         self, *, recipient: str | None = None, sender: str | None = None, limit: int | None = None
@@ -46,9 +62,45 @@ class Outbox(Protocol):
 
     def count(self) -> int: ...
 
-    def clear(self) -> int: ...
+    def clear(self) -> int:
+        """Forget every send and the duplicate memory; ids keep increasing."""
+        ...
 
     def close(self) -> None: ...
+
+
+class RecentSends:
+    """The last time each (sender, recipient, text) was accepted, forgotten `window` seconds later.
+
+    Keys expire in arrival order, so pruning is amortised O(1) per recorded recipient.
+    """
+
+    def __init__(self) -> None:
+        self._last: dict[tuple[str, str, str], float] = {}
+        self._expiry: deque[tuple[float, tuple[str, str, str]]] = deque()
+
+    def first_duplicate(self, sender: str, recipients: list[str], text: str, now: float, window: float) -> int | None:
+        horizon = now - window
+        expiry, last = self._expiry, self._last
+        while expiry and expiry[0][0] <= horizon:
+            stamp, key = expiry.popleft()
+            if last.get(key) == stamp:
+                del last[key]
+        for index, number in enumerate(recipients):
+            sent_at = last.get((sender, number, text))
+            if sent_at is not None and sent_at > horizon:
+                return index
+        return None
+
+    def record(self, sender: str, recipients: list[str], text: str, now: float) -> None:
+        for number in recipients:
+            key = (sender, number, text)
+            self._last[key] = now
+            self._expiry.append((now, key))
+
+    def clear(self) -> None:
+        self._last.clear()
+        self._expiry.clear()
 
 
 class MemoryOutbox:
@@ -58,18 +110,24 @@ class MemoryOutbox:
         self._next_id = first_id
         self._messages: dict[int, OutboxMessage] = {}
         self._by_recipient: dict[str, list[int]] = {}
+        self._recent = RecentSends()
 
-    def add(
-        self, sender: str, recipients: list[str], message: str, send_time: str | None,
-        received_at: str, parts: int, encoding: str, characters: int,
-    ) -> OutboxMessage:  # fmt: skip
+    def accept(self, submission: Submission, *, now: float, window: float) -> OutboxMessage | int:
+        s = submission
+        if window > 0:
+            duplicate = self._recent.first_duplicate(s.sender, s.recipients, s.message, now, window)
+            if duplicate is not None:
+                return duplicate
         record = OutboxMessage(
-            self._next_id, sender, recipients, message, send_time, received_at, parts, encoding, characters
-        )
+            self._next_id, s.sender, s.recipients, s.message, s.send_time, s.received_at, s.parts, s.encoding,
+            s.characters,
+        )  # fmt: skip
         self._next_id += 1
         self._messages[record.id] = record
-        for number in recipients:
+        for number in s.recipients:
             self._by_recipient.setdefault(number, []).append(record.id)
+        if window > 0:
+            self._recent.record(s.sender, s.recipients, s.message, now)
         return record
 
     def list(
@@ -95,6 +153,7 @@ class MemoryOutbox:
         cleared = len(self._messages)
         self._messages.clear()
         self._by_recipient.clear()
+        self._recent.clear()
         return cleared
 
     def close(self) -> None:
@@ -118,6 +177,10 @@ CREATE TABLE IF NOT EXISTS outbox_recipient (
     recipient TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS outbox_recipient_by_number ON outbox_recipient(recipient, message_id);
+CREATE TABLE IF NOT EXISTS recent_send (
+    key BLOB PRIMARY KEY,
+    at REAL NOT NULL
+) WITHOUT ROWID;
 """
 _COLUMNS = "id, sender, recipients, message, send_time, received_at, parts, encoding, characters"
 
@@ -132,37 +195,71 @@ class SqliteOutbox:
         # NORMAL in WAL mode survives a crash of the mock process; only a power cut can lose a commit.
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.executescript(_SCHEMA)
-        if first_id > 1:
-            # Start ids at first_id unless the file already went past it.
-            self._db.execute(
-                "INSERT INTO sqlite_sequence(name, seq) SELECT 'outbox', ? WHERE NOT EXISTS "
-                "(SELECT 1 FROM sqlite_sequence WHERE name = 'outbox')",
-                (first_id - 1,),
-            )
+        self._db.execute("PRAGMA busy_timeout=10000")  # several mock processes can share the file
+        self._accepted = 0
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self._db.execute(statement)
+            if first_id > 1:
+                # Start ids at first_id unless the file already went past it.
+                self._db.execute(
+                    "INSERT INTO sqlite_sequence(name, seq) SELECT 'outbox', ? WHERE NOT EXISTS "
+                    "(SELECT 1 FROM sqlite_sequence WHERE name = 'outbox')",
+                    (first_id - 1,),
+                )
 
     @staticmethod
     def _row(row: tuple[int, str, str, str, str | None, str, int, str, int]) -> OutboxMessage:
         return OutboxMessage(row[0], row[1], orjson.loads(row[2]), *row[3:])
 
-    def add(
-        self, sender: str, recipients: list[str], message: str, send_time: str | None,
-        received_at: str, parts: int, encoding: str, characters: int,
-    ) -> OutboxMessage:  # fmt: skip
+    @staticmethod
+    def _keys(submission: Submission) -> list[bytes]:
+        base = f"{submission.sender}\x1f{submission.message}\x1f".encode()
+        return [hashlib.blake2b(base + number.encode(), digest_size=16).digest() for number in submission.recipients]
+
+    def accept(self, submission: Submission, *, now: float, window: float) -> OutboxMessage | int:
+        s = submission
+        keys = self._keys(s) if window > 0 else []
         with self._db:
+            # One write transaction for the duplicate check and the insert: several mock processes
+            # sharing this file then never accept the same duplicate twice.
             self._db.execute("BEGIN IMMEDIATE")
+            if keys:
+                recent: set[bytes] = set()
+                for start in range(0, len(keys), 500):
+                    chunk = keys[start : start + 500]
+                    marks = ",".join("?" * len(chunk))
+                    recent.update(
+                        row[0]
+                        for row in self._db.execute(
+                            f"SELECT key FROM recent_send WHERE at > ? AND key IN ({marks})",  # noqa: S608
+                            (now - window, *chunk),
+                        )
+                    )
+                if recent:
+                    return next(i for i, key in enumerate(keys) if key in recent)
             cursor = self._db.execute(
                 "INSERT INTO outbox (sender, recipients, message, send_time, received_at, parts, encoding, characters)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (sender, orjson.dumps(recipients), message, send_time, received_at, parts, encoding, characters),
-            )
+                (s.sender, orjson.dumps(s.recipients), s.message, s.send_time, s.received_at, s.parts, s.encoding,
+                 s.characters),
+            )  # fmt: skip
             message_id = int(cursor.lastrowid or 0)
             self._db.executemany(
                 "INSERT INTO outbox_recipient (message_id, recipient) VALUES (?, ?)",
-                ((message_id, number) for number in dict.fromkeys(recipients)),
+                ((message_id, number) for number in dict.fromkeys(s.recipients)),
             )
+            if keys:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO recent_send (key, at) VALUES (?, ?)", ((key, now) for key in keys)
+                )
+                self._accepted += 1
+                if self._accepted % 1000 == 0:
+                    self._db.execute("DELETE FROM recent_send WHERE at <= ?", (now - window,))
         return OutboxMessage(
-            message_id, sender, recipients, message, send_time, received_at, parts, encoding, characters
+            message_id, s.sender, s.recipients, s.message, s.send_time, s.received_at, s.parts, s.encoding, s.characters
         )
 
     def list(
@@ -199,6 +296,7 @@ class SqliteOutbox:
             cleared = self.count()
             self._db.execute("DELETE FROM outbox_recipient")
             self._db.execute("DELETE FROM outbox")
+            self._db.execute("DELETE FROM recent_send")
         return cleared
 
     def close(self) -> None:

@@ -6,6 +6,8 @@ give a mock that behaves like the provider, with faults off.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -62,6 +64,37 @@ class MockSettings:
     @property
     def uses_development_token(self) -> bool:
         return DEVELOPMENT_TOKEN in self.tokens
+
+
+SETTINGS_ENV = "SMS_MOCK_SETTINGS_JSON"
+
+
+def settings_to_json(settings: MockSettings) -> str:
+    """The settings as JSON, to hand them to worker processes (see settings_from_json)."""
+    data = dataclasses.asdict(settings)
+    data["tokens"] = sorted(settings.tokens)
+    data["sender_lines"] = None if settings.sender_lines is None else sorted(settings.sender_lines)
+    data["store"] = None if settings.store is None else str(settings.store)
+    return json.dumps(data)
+
+
+def settings_from_json(text: str) -> MockSettings:
+    data = json.loads(text)
+    faults = data.pop("faults")
+    return MockSettings(
+        **{
+            **data,
+            "tokens": frozenset(data["tokens"]),
+            "sender_lines": None if data["sender_lines"] is None else frozenset(data["sender_lines"]),
+            "store": None if data["store"] is None else Path(data["store"]),
+            "faults": Faults(
+                latency_ms=tuple(faults["latency_ms"]),
+                failure_rate=faults["failure_rate"],
+                failure_statuses=tuple(faults["failure_statuses"]),
+                retry_after_seconds=faults["retry_after_seconds"],
+            ),
+        }
+    )
 
 
 def _split(value: str | None) -> list[str]:

@@ -152,3 +152,49 @@ def test_main_reports_start_up_errors_without_a_traceback(tmp_path: Path, capsys
     assert "cannot listen" in capsys.readouterr().err
     assert main(["--failure-rate", "2"]) == 2
     assert "failure rate" in capsys.readouterr().err
+
+
+def test_workers_share_one_outbox_and_duplicate_memory(tmp_path: Path) -> None:
+    proc, url, _ = _start("--workers", "2", "--store", str(tmp_path / "shared.sqlite3"))
+    try:
+        headers = {"Authorization": DEVELOPMENT_TOKEN}
+        with httpx.Client(base_url=url, timeout=10) as client:
+            # New connections each time, so the kernel spreads them over both processes.
+            statuses = [
+                httpx.post(f"{url}/api/send", json=body(message=f"پیام {i % 10}"), headers=headers).status_code
+                for i in range(40)
+            ]
+            assert statuses.count(200) == 10  # each text once; every repeat, whichever process took it, is a 429
+            assert statuses.count(429) == 30
+            listed = client.get("/_mock/outbox").json()
+            assert listed["count"] == 10
+            assert sorted(m["id"] for m in listed["messages"]) == list(range(1, 11))
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "stopped" in out
+
+
+def test_several_workers_need_a_store() -> None:
+    proc = subprocess.run([str(BIN / "sms-mock"), "--workers", "2"], capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 2
+    assert "--workers above 1 needs --store" in proc.stderr
+
+
+def test_settings_travel_to_workers_unchanged(tmp_path: Path) -> None:
+    from sms_mock import Faults, MockSettings
+    from sms_mock.settings import settings_from_json, settings_to_json
+
+    settings = MockSettings(
+        tokens=frozenset({"a-token-for-the-workers-000001"}),
+        sender_lines=frozenset({"+983000505"}),
+        duplicate_window_seconds=12.5,
+        store=tmp_path / "o.sqlite3",
+        first_id=9,
+        seed=3,
+        faults=Faults(latency_ms=(1, 2), failure_rate=0.25, failure_statuses=(503,), retry_after_seconds=4),
+    )
+    assert settings_from_json(settings_to_json(settings)) == settings

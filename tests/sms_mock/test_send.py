@@ -204,7 +204,7 @@ def test_duplicate_rule_can_be_switched_off(make_api: MakeApi) -> None:
 def test_duplicate_window_expires(make_api: MakeApi) -> None:
     clock = [1000.0]
     api = make_api()
-    api.app.monotonic = lambda: clock[0]
+    api.app.clock = lambda: clock[0]
     assert api.send().status_code == 200
     clock[0] += 39.9
     assert api.send().status_code == 429
