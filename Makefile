@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install test contract spec-guard lint generate check-generated mock clean
+.PHONY: help install test contract spec-guard lint generate check-generated mock bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -52,5 +52,8 @@ check-generated: $(INSTALLED)  ## fail if generated/ is not exactly what openapi
 mock: $(INSTALLED)  ## run the mock on http://127.0.0.1:4010 until Ctrl-C (MOCK_ARGS="--store outbox.sqlite3 ...")
 	$(BIN)/sms-mock --host 127.0.0.1 --port 4010 $(MOCK_ARGS)
 
+bench: $(INSTALLED)  ## side-by-side benchmarks (mock vs Prism, client vs bare httpx); installs wrk and Prism
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
 clean:  ## remove the virtualenv, node tools and caches
-	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis reports
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis reports .bench

@@ -250,15 +250,10 @@ def main(argv: list[str] | None = None) -> int:
 
     wrk, prism = ensure_wrk(), ensure_prism()
     servers = [
-        Server("mock (default: 1 process)", [str(BIN / "sms-mock"), "--port", "4101"], 4101),
-        Server(
-            "mock (best: 2 workers, SQLite)",
-            [str(BIN / "sms-mock"), "--port", "4102", "--workers", "2", "--store", str(BENCH / "bench.sqlite3")],
-            4102,
-        ),
+        Server("mock, default (uvicorn)", [str(BIN / "sms-mock"), "--port", "4101"], 4101),
+        Server("mock, --server granian", [str(BIN / "sms-mock"), "--port", "4102", "--server", "granian"], 4102),
         Server("Prism " + PRISM_VERSION, [str(prism), "mock", "-h", "127.0.0.1", "-p", "4103", str(SPEC)], 4103),
     ]
-    (BENCH / "bench.sqlite3").unlink(missing_ok=True)
     loads: dict[str, list[Load]] = {s.name: [] for s in servers}
     startups: dict[str, list[float]] = {s.name: [] for s in servers}
     big: dict[str, dict[int, float]] = {s.name: {} for s in servers}

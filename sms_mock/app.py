@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import random
@@ -83,8 +84,27 @@ class MockApp:
 
     @contextlib.asynccontextmanager
     async def _lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        keeper = asyncio.create_task(self._keep_gc_pauses_short()) if isinstance(self.outbox, MemoryOutbox) else None
         yield
+        if keeper is not None:
+            keeper.cancel()
         self.outbox.close()
+
+    async def _keep_gc_pauses_short(self, every: float = 1.0, batch: int = 2048) -> None:
+        """Move what has accumulated in memory (the outbox, the duplicate memory) out of the cycle collector.
+
+        Records live until the outbox is cleared and form no reference cycles, but each full
+        collection would walk them all: with a growing outbox its pauses grew past 80 ms (p99 of a
+        load test). Frozen objects are still freed by reference counting when the outbox is cleared.
+        """
+        frozen_at = 0
+        while True:
+            await asyncio.sleep(every)
+            count = self.outbox.count()
+            if count - frozen_at >= batch or count < frozen_at:
+                gc.collect(1)  # young cycles first, so that none is frozen
+                gc.freeze()
+                frozen_at = count
 
     async def _method_not_allowed(self, scope: Scope, send: Send) -> None:
         body = envelopes.error(messages.METHOD_NOT_ALLOWED.format(method=scope["method"]), messages.CODE_FAILURE)

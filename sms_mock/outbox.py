@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import time
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -195,10 +196,13 @@ class SqliteOutbox:
         # NORMAL in WAL mode survives a crash of the mock process; only a power cut can lose a commit.
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.execute("PRAGMA busy_timeout=10000")  # several mock processes can share the file
+        # Several mock processes can share the file. SQLite's own busy handler sleeps a whole
+        # millisecond and more on a busy lock that is held for tens of microseconds; _begin() waits
+        # in much smaller steps instead.
+        self._db.execute("PRAGMA busy_timeout=0")
         self._accepted = 0
         with self._db:
-            self._db.execute("BEGIN IMMEDIATE")
+            self._begin()
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     self._db.execute(statement)
@@ -214,6 +218,19 @@ class SqliteOutbox:
     def _row(row: tuple[int, str, str, str, str | None, str, int, str, int]) -> OutboxMessage:
         return OutboxMessage(row[0], row[1], orjson.loads(row[2]), *row[3:])
 
+    def _begin(self, patience: float = 10.0) -> None:
+        """BEGIN IMMEDIATE (take the write lock), retrying quickly while another process holds it."""
+        delay, deadline = 0.00002, time.monotonic() + patience
+        while True:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.001)
+
     @staticmethod
     def _keys(submission: Submission) -> list[bytes]:
         base = f"{submission.sender}\x1f{submission.message}\x1f".encode()
@@ -225,7 +242,7 @@ class SqliteOutbox:
         with self._db:
             # One write transaction for the duplicate check and the insert: several mock processes
             # sharing this file then never accept the same duplicate twice.
-            self._db.execute("BEGIN IMMEDIATE")
+            self._begin()
             if keys:
                 recent: set[bytes] = set()
                 for start in range(0, len(keys), 500):
@@ -292,7 +309,7 @@ class SqliteOutbox:
 
     def clear(self) -> int:
         with self._db:
-            self._db.execute("BEGIN IMMEDIATE")
+            self._begin()
             cleared = self.count()
             self._db.execute("DELETE FROM outbox_recipient")
             self._db.execute("DELETE FROM outbox")

@@ -33,3 +33,11 @@ def test_every_client_error_is_an_sms_error() -> None:
     assert len(errors) == 12
     assert all(issubclass(error, sms_client.SmsError) for error in errors)
     assert issubclass(sms_client.InvalidRequestError, ValueError)
+
+
+def test_every_exported_name_is_mapped_to_its_module() -> None:
+    from sms_client import _WHERE as client_where
+    from sms_mock import _WHERE as mock_where
+
+    assert set(client_where) == CLIENT
+    assert set(mock_where) == MOCK
