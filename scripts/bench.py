@@ -9,6 +9,7 @@ a pass/fail timing test. Servers listen on 127.0.0.1 only and every load is boun
 from __future__ import annotations
 
 import argparse
+import asyncio
 import http.client
 import json
 import os
@@ -165,6 +166,33 @@ def big_send_ms(port: int, recipients: int, repeat: int = 5) -> float:
     return statistics.median(times) * 1000
 
 
+def exact_load(port: int, sends: int = 3000, concurrency: int = 32) -> tuple[int, int, int]:
+    """A bounded burst of distinct sends: (accepted, errors, outbox count afterwards). Nothing may be lost."""
+    import httpx
+
+    async def burst() -> tuple[int, int]:
+        limits = httpx.Limits(max_connections=concurrency)
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=30) as client:
+            gate = asyncio.Semaphore(concurrency)
+
+            async def one(i: int) -> int:
+                async with gate:
+                    payload = {
+                        "sending_type": "webservice", "from_number": "+983000505", "message": f"بار {i} 🔔",
+                        "params": {"recipients": [f"+98912{i:07d}"]},
+                    }  # fmt: skip
+                    response = await client.post("/api/send", json=payload, headers={"Authorization": TOKEN})
+                    return response.status_code
+
+            statuses = await asyncio.gather(*(one(i) for i in range(sends)))
+        return statuses.count(200), len(statuses) - statuses.count(200)
+
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+        client.delete("/_mock/outbox")
+        accepted, errors = asyncio.run(burst())
+        return accepted, errors, int(client.get("/_mock/health").json()["outbox_count"])
+
+
 def client_overheads(rounds: int = 5, per_round: int = 4000) -> dict[str, float]:
     """Microseconds per send for bare httpx, the generated client and SmsClient, on one in-process transport."""
     import httpx
@@ -257,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     loads: dict[str, list[Load]] = {s.name: [] for s in servers}
     startups: dict[str, list[float]] = {s.name: [] for s in servers}
     big: dict[str, dict[int, float]] = {s.name: {} for s in servers}
+    exact: dict[str, tuple[int, int, int]] = {}
     for round_ in range(args.rounds):
         for server in servers:
             print(f"bench: round {round_ + 1}/{args.rounds}: {server.name}", flush=True)
@@ -266,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
                 loads[server.name].append(wrk_load(wrk, server.port, args.duration, args.connections))
                 if round_ == 0:
                     big[server.name] = {n: big_send_ms(server.port, n) for n in (1000, 10_000)}
+                    if server.name.startswith("mock"):
+                        exact[server.name] = exact_load(server.port)
     overheads = client_overheads()
     examples, seconds = contract_examples_per_second()
 
@@ -290,6 +321,12 @@ def main(argv: list[str] | None = None) -> int:
             f"| {sum(r.errors for r in runs)} | {rps / prism_rps:.1f}x | {p99 / prism_p99:.2f}x "
             f"| {statistics.median(startups[server.name]) * 1000:.0f} | {big[server.name][1000]:.1f} "
             f"| {big[server.name][10_000]:.1f} |"
+        )
+    lines.append("")
+    for name, (accepted, errors, stored) in exact.items():
+        lines.append(
+            f"Load test, {name}: 3,000 distinct sends from 32 concurrent connections: {accepted:,} accepted, "
+            f"{errors} errors, {stored:,} in the outbox afterwards."
         )
     bare = overheads["bare httpx"]
     lines += [
