@@ -7,6 +7,7 @@ ignored the token or a rule could not text anyone. Answers must be the spec's en
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,6 +17,7 @@ from .checks import Disagreement, ResponseChecker, expect_refused_on
 from .conftest import CONTRACT, Target
 
 CHECK = ResponseChecker(CONTRACT)
+FINGERPRINT = Path(__file__).resolve().parent.parent / "generated" / "SPEC_FINGERPRINT"
 UNDELIVERABLE = {"recipients": ["not-a-number"]}
 
 
@@ -92,3 +94,20 @@ def test_other_methods_are_405_with_allow(http: httpx.Client, method: str) -> No
         raise Disagreement("server vs HTTP", f"{method} /api/send was answered {response.status_code}, not 405")
     if "allow" not in response.headers or "POST" not in response.headers["allow"]:
         raise Disagreement("server vs HTTP", f"a 405 without an Allow header naming POST: {dict(response.headers)}")
+
+
+def test_a_mock_target_serves_the_spec_the_client_was_generated_from(http: httpx.Client) -> None:
+    """sms-mock reports the fingerprint of the spec it serves; it must be the one generated/ was made from."""
+    health = http.get("/_mock/health")
+    if health.status_code != 200 or "spec_sha256" not in health.text:
+        pytest.skip("the target is not sms-mock: it reports no spec fingerprint")
+    recorded = dict(
+        line.split(" sha256 ") for line in FINGERPRINT.read_text(encoding="utf-8").splitlines() if " sha256 " in line
+    )
+    served = health.json()["spec_sha256"]
+    if served != recorded["spec"]:
+        raise Disagreement(
+            "server vs generated client",
+            f"the mock serves a spec with sha256 {served[:12]}, generated/ was made from {recorded['spec'][:12]}: "
+            "restart the mock on openapi/sms-api.yaml, or run `make generate`",
+        )
