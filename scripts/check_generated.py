@@ -1,6 +1,6 @@
 """Fail when generated/ is not exactly what the spec and the generator config produce.
 
-Run: `make check-generated` (or `.venv/bin python scripts/check_generated.py`).
+Run: `make check-generated` (or `.venv/bin/python scripts/check_generated.py`).
 It regenerates into a temporary folder and compares whole trees byte for byte, naming every
 file that differs, is missing or is extra; the fingerprint is compared first for a clearer message.
 """

@@ -8,11 +8,12 @@ retry only what `_retry` allows. They differ only in how they wait and call.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import os
 import random
 import time
-from collections.abc import Awaitable, Callable, Generator, Sequence
+from collections.abc import Awaitable, Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -126,6 +127,20 @@ def _result(detailed: Response[Any], prepared: PreparedSend, attempts: int) -> S
     )
 
 
+@contextlib.contextmanager
+def _translated_errors() -> Iterator[None]:
+    """Around one call of the generated endpoint: httpx errors and parser failures become SmsErrors."""
+    previous = _last_response.set(None)
+    try:
+        yield
+    except httpx.HTTPError as exc:
+        raise _transport_error(exc) from exc
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise _unparsable(exc) from exc
+    finally:
+        _last_response.reset(previous)
+
+
 def _unparsable(exc: Exception) -> ApiError:
     raw = _last_response.get()
     if raw is None:  # pragma: no cover - a parser error always follows a response
@@ -219,15 +234,8 @@ class SmsClient(_BaseClient):
                 self._sleep(wait)
 
     def _call(self, prepared: PreparedSend) -> Response[Any]:
-        previous = _last_response.set(None)
-        try:
+        with _translated_errors():
             return send_webservice.sync_detailed(client=self.generated, body=prepared.body)
-        except httpx.HTTPError as exc:
-            raise _transport_error(exc) from exc
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise _unparsable(exc) from exc
-        finally:
-            _last_response.reset(previous)
 
     def close(self) -> None:
         self._http.close()
@@ -281,15 +289,8 @@ class AsyncSmsClient(_BaseClient):
                 await self._sleep(wait)
 
     async def _call(self, prepared: PreparedSend) -> Response[Any]:
-        previous = _last_response.set(None)
-        try:
+        with _translated_errors():
             return await send_webservice.asyncio_detailed(client=self.generated, body=prepared.body)
-        except httpx.HTTPError as exc:
-            raise _transport_error(exc) from exc
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise _unparsable(exc) from exc
-        finally:
-            _last_response.reset(previous)
 
     async def aclose(self) -> None:
         await self._http.aclose()
