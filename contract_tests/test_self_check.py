@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
@@ -38,12 +39,12 @@ BODY: dict[str, Any] = {
 def broken_mock(monkeypatch: pytest.MonkeyPatch) -> MockApp:
     """A mock whose success answer is swapped for one the spec forbids (a placeholder code, as Prism serves)."""
 
-    def wrong_success(outbox_ids: list[int]) -> dict[str, Any]:
+    def wrong_success(outbox_id: int) -> bytes:
         answer = envelopes.error("انجام شد", "string")
         answer["meta"]["status"] = True
-        return answer
+        return orjson.dumps(answer)
 
-    monkeypatch.setattr(envelopes, "success", wrong_success)
+    monkeypatch.setattr(envelopes, "success_bytes", wrong_success)
     app = new_mock_app()
     app.settings.check_responses = False  # let the wrong answer out, as a buggy server would
     return app

@@ -27,7 +27,7 @@ UCS2_SINGLE, UCS2_PART = 70, 67
 Encoding = Literal["GSM-7", "UCS-2"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SmsParts:
     """What a text costs: its encoding, the number of SMS parts, its characters and its units in that encoding."""
 

@@ -31,7 +31,7 @@ Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 Headers = Sequence[tuple[bytes, bytes]]
-Answer = tuple[int, dict[str, Any], Headers]
+Answer = tuple[int, dict[str, Any] | bytes, Headers]
 
 log = logging.getLogger("sms_mock")
 
@@ -47,7 +47,7 @@ class _ClientGone(Exception):
 class _Rejected(Exception):
     """A request step failed; carries the answer to send."""
 
-    def __init__(self, status: int, body: dict[str, Any], headers: Headers = ()) -> None:
+    def __init__(self, status: int, body: dict[str, Any] | bytes, headers: Headers = ()) -> None:
         self.answer: Answer = (status, body, headers)
 
 
@@ -200,7 +200,8 @@ class OperationHandler:
             raise _error(413, messages.TOO_LARGE, "body")
         return b"".join(chunks)
 
-    def _check_response(self, status: int, body: dict[str, Any]) -> None:
+    def _check_response(self, status: int, answer: dict[str, Any] | bytes) -> None:
+        body = orjson.loads(answer) if isinstance(answer, bytes) else answer
         check = self._response_checks.get(status)
         if check is None:
             raise ContractViolation(f"status {status} is not documented for {self.operation.operation_id}")
@@ -236,7 +237,7 @@ class SendHandler(OperationHandler):
         parts = sms_parts(text)
         submission = Submission(
             body["from_number"], body["params"]["recipients"], text, body.get("send_time"),
-            now.isoformat(timespec="milliseconds"), parts.parts, parts.encoding, parts.characters,
+            now, parts.parts, parts.encoding, parts.characters,
         )  # fmt: skip
         window = self.settings.duplicate_window_seconds
         accepted = self.app.outbox.accept(submission, now=self.app.clock(), window=window)
@@ -244,7 +245,7 @@ class SendHandler(OperationHandler):
             message = messages.DUPLICATE.format(seconds=messages.persian_number(round(window)))
             errors = {f"params.recipients.{accepted}": [message]}
             return 429, envelopes.error(message, messages.CODE_FAILURE, errors), ()
-        return 200, envelopes.success([accepted.id]), ()
+        return 200, envelopes.success_bytes(accepted.id), ()
 
 
 class ExampleHandler(OperationHandler):

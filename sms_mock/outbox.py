@@ -12,28 +12,30 @@ import time
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
 import orjson
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass pays an object.__setattr__ per field, and these are made on the hot path.
+@dataclass(slots=True)
 class OutboxMessage:
-    """One accepted send, as the inspection API shows it."""
+    """One accepted send, as the inspection API shows it (read-only by convention)."""
 
     id: int
     sender: str
     recipients: list[str]
     message: str
     send_time: str | None
-    received_at: str
+    received_at: datetime
     parts: int
     encoding: str
     characters: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Submission:
     """A send that passed every check, on its way into the outbox."""
 
@@ -41,7 +43,7 @@ class Submission:
     recipients: list[str]
     message: str
     send_time: str | None
-    received_at: str
+    received_at: datetime
     parts: int
     encoding: str
     characters: int
@@ -216,7 +218,11 @@ class SqliteOutbox:
 
     @staticmethod
     def _row(row: tuple[int, str, str, str, str | None, str, int, str, int]) -> OutboxMessage:
-        return OutboxMessage(row[0], row[1], orjson.loads(row[2]), *row[3:])
+        ident, sender, recipients, message, send_time, received_at, parts, encoding, characters = row
+        return OutboxMessage(
+            ident, sender, orjson.loads(recipients), message, send_time, datetime.fromisoformat(received_at),
+            parts, encoding, characters,
+        )  # fmt: skip
 
     def _begin(self, patience: float = 10.0) -> None:
         """BEGIN IMMEDIATE (take the write lock), retrying quickly while another process holds it."""
@@ -260,8 +266,8 @@ class SqliteOutbox:
             cursor = self._db.execute(
                 "INSERT INTO outbox (sender, recipients, message, send_time, received_at, parts, encoding, characters)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (s.sender, orjson.dumps(s.recipients), s.message, s.send_time, s.received_at, s.parts, s.encoding,
-                 s.characters),
+                (s.sender, orjson.dumps(s.recipients), s.message, s.send_time, s.received_at.isoformat(),
+                 s.parts, s.encoding, s.characters),
             )  # fmt: skip
             message_id = int(cursor.lastrowid or 0)
             self._db.executemany(

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from datetime import datetime
 from typing import Any, Self
 
 import httpx
 
 from .outbox import OutboxMessage
 from .settings import Faults
+
+
+def _message(item: dict[str, Any]) -> OutboxMessage:
+    return OutboxMessage(**{**item, "received_at": datetime.fromisoformat(item["received_at"])})
 
 
 class InProcessTransport(httpx.BaseTransport):
@@ -56,14 +61,14 @@ class MockHandle:
     ) -> list[OutboxMessage]:
         """Accepted sends, oldest first, optionally only those to `recipient` or from `sender`."""
         found = self._get("/_mock/outbox", recipient=recipient, sender=sender, limit=limit)
-        return [OutboxMessage(**item) for item in found["messages"]]
+        return [_message(item) for item in found["messages"]]
 
     def message(self, message_id: int) -> OutboxMessage | None:
         response = self._http.get(f"/_mock/outbox/{message_id}")
         if response.status_code == 404:
             return None
         response.raise_for_status()
-        return OutboxMessage(**response.json())
+        return _message(response.json())
 
     def last(self, *, recipient: str | None = None) -> OutboxMessage | None:
         found = self.messages(recipient=recipient, limit=1)
