@@ -47,10 +47,6 @@ def _pack(costs: list[int], per_part: int) -> int:
     return parts
 
 
-def is_gsm7(text: str) -> bool:
-    return _GSM.issuperset(text)
-
-
 def sms_parts(text: str) -> SmsParts:
     """The encoding and part count the network will use for `text`."""
     if not text:

@@ -111,9 +111,6 @@ class Contract:
         resolved: dict[str, Any] = resolve_refs(self.document["components"]["schemas"][name], self.document)
         return resolved
 
-    def allowed_methods(self, path: str) -> list[str]:
-        return sorted({op.method.upper() for op in self.operations if op.path == path})
-
 
 def _examples(media: dict[str, Any]) -> dict[str, Any]:
     return {name: example["value"] for name, example in (media.get("examples") or {}).items() if "value" in example}

@@ -40,3 +40,14 @@ def test_faults_set_in_a_test(sms_mock: MockHandle) -> None:
     assert response.status_code == 503
     assert response.headers["retry-after"] == "1"
     assert sms_mock.messages() == []
+
+
+def test_the_readme_example(sms_mock: MockHandle) -> None:
+    """The example of the README, as written there."""
+    from sms_client import SmsClient
+
+    with SmsClient(sms_mock.token, base_url=sms_mock.base_url) as sms:
+        sms.send("+983000505", "+989121234567", "کد ورود: 4821")
+    last = sms_mock.last(recipient="+989121234567")
+    assert last is not None
+    assert "4821" in last.message
