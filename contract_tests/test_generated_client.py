@@ -24,6 +24,7 @@ from hypothesis_jsonschema import from_schema
 import sms_api
 from sms_api.models import ErrorEnvelope, SendSuccessEnvelope
 from sms_mock import DEVELOPMENT_TOKEN, MockApp
+from sms_mock.spec import without_extensions
 from sms_mock.testing import InProcessTransport
 
 from .checks import Disagreement, ResponseChecker, expect_refused_on
@@ -37,20 +38,12 @@ MODEL_FOR_STATUS = {200: SendSuccessEnvelope} | {
 }
 
 
-def _annotations_dropped(schema: Any) -> Any:
-    if isinstance(schema, dict):
-        return {k: _annotations_dropped(v) for k, v in schema.items() if not k.startswith("x-")}
-    if isinstance(schema, list):
-        return [_annotations_dropped(v) for v in schema]
-    return schema
-
-
 def _few_recipients(body: Any) -> bool:
     return len(body["params"]["recipients"]) <= 50
 
 
 valid_bodies: st.SearchStrategy[Any] = from_schema(
-    _annotations_dropped(REQUEST_SCHEMA), custom_formats={"provider-send-time": send_times()}
+    without_extensions(REQUEST_SCHEMA), custom_formats={"provider-send-time": send_times()}
 ).filter(_few_recipients)
 
 

@@ -20,6 +20,8 @@ from typing import Any, Literal
 
 import yaml
 
+from sms_mock.spec import resolve_refs
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = Path("openapi") / "sms-api.yaml"
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -35,21 +37,6 @@ class Change:
 
     def __str__(self) -> str:
         return f"{'BREAKING' if self.breaking else 'compatible'}  {self.where}: {self.what}"
-
-
-def _resolve(node: Any, document: dict[str, Any], seen: tuple[str, ...] = ()) -> Any:
-    if isinstance(node, list):
-        return [_resolve(item, document, seen) for item in node]
-    if not isinstance(node, dict):
-        return node
-    ref = node.get("$ref")
-    if isinstance(ref, str) and ref.startswith("#/") and ref not in seen:
-        target: Any = document
-        for part in ref[2:].split("/"):
-            target = target[part]
-        merged = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
-        return _resolve(merged, document, (*seen, ref))
-    return {k: _resolve(v, document, seen) for k, v in node.items()}
 
 
 def _types(schema: dict[str, Any]) -> set[str]:
@@ -153,7 +140,7 @@ def _media_schema(container: dict[str, Any]) -> Any:
 
 def breaking_changes(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> list[Change]:
     """Every change between two specs that a client can notice, breaking ones first."""
-    old, new = _resolve(old_doc, old_doc), _resolve(new_doc, new_doc)
+    old, new = resolve_refs(old_doc, old_doc), resolve_refs(new_doc, new_doc)
     changes: list[Change] = []
     for path in sorted(set(old.get("paths", {})) | set(new.get("paths", {}))):
         old_item, new_item = old.get("paths", {}).get(path, {}), new.get("paths", {}).get(path, {})

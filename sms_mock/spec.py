@@ -56,6 +56,15 @@ def resolve_refs(node: Any, document: dict[str, Any], _seen: tuple[str, ...] = (
     return {k: resolve_refs(v, document, _seen) for k, v in node.items()}
 
 
+def without_extensions(node: Any) -> Any:
+    """A copy without `x-` keywords, for tools that read only standard JSON Schema (hypothesis-jsonschema)."""
+    if isinstance(node, dict):
+        return {k: without_extensions(v) for k, v in node.items() if not k.startswith("x-")}
+    if isinstance(node, list):
+        return [without_extensions(v) for v in node]
+    return node
+
+
 @dataclass(frozen=True)
 class ResponseSpec:
     """One documented response of an operation, with its refs resolved."""

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
 import sms_api.models
-from sms_mock.spec import Contract, load_contract
+from sms_mock.spec import Contract, load_contract, without_extensions
 
 CONTRACT = load_contract()
 MODEL_NAMES = sorted(sms_api.models.__all__)
@@ -24,16 +24,7 @@ def test_every_object_schema_has_a_model_and_every_model_a_schema() -> None:
     assert set(MODEL_NAMES) == _object_schemas(CONTRACT)
 
 
-def _strip_annotations(schema: Any) -> Any:
-    """hypothesis-jsonschema reads only validation keywords; drop the x- annotations it would reject."""
-    if isinstance(schema, dict):
-        return {k: _strip_annotations(v) for k, v in schema.items() if not k.startswith("x-")}
-    if isinstance(schema, list):
-        return [_strip_annotations(v) for v in schema]
-    return schema
-
-
-STRATEGIES = {name: from_schema(_strip_annotations(CONTRACT.schema(name))) for name in MODEL_NAMES}
+STRATEGIES = {name: from_schema(without_extensions(CONTRACT.schema(name))) for name in MODEL_NAMES}
 
 
 @pytest.mark.parametrize("name", MODEL_NAMES)
