@@ -19,7 +19,7 @@ import orjson
 from sms_client import sms_parts
 
 from . import envelopes, messages
-from .outbox import Submission
+from .outbox import UNASSIGNED, OutboxMessage
 from .rules import business_errors
 from .spec import Operation, SpecError
 from .validation import RequestValidator
@@ -235,16 +235,16 @@ class SendHandler(OperationHandler):
             return 422, envelopes.field_error(errors), ()
         text = body["message"]
         parts = sms_parts(text)
-        submission = Submission(
-            body["from_number"], body["params"]["recipients"], text, body.get("send_time"),
+        message = OutboxMessage(
+            UNASSIGNED, body["from_number"], body["params"]["recipients"], text, body.get("send_time"),
             now, parts.parts, parts.encoding, parts.characters,
         )  # fmt: skip
         window = self.settings.duplicate_window_seconds
-        accepted = self.app.outbox.accept(submission, now=self.app.clock(), window=window)
+        accepted = self.app.outbox.accept(message, now=self.app.clock(), window=window)
         if isinstance(accepted, int):
-            message = messages.DUPLICATE.format(seconds=messages.persian_number(round(window)))
-            errors = {f"params.recipients.{accepted}": [message]}
-            return 429, envelopes.error(message, messages.CODE_FAILURE, errors), ()
+            refusal = messages.DUPLICATE.format(seconds=messages.persian_number(round(window)))
+            errors = {f"params.recipients.{accepted}": [refusal]}
+            return 429, envelopes.error(refusal, messages.CODE_FAILURE, errors), ()
         return 200, envelopes.success_bytes(accepted.id), ()
 
 

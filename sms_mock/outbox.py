@@ -22,7 +22,10 @@ import orjson
 # Not frozen: a frozen dataclass pays an object.__setattr__ per field, and these are made on the hot path.
 @dataclass(slots=True)
 class OutboxMessage:
-    """One accepted send, as the inspection API shows it (read-only by convention)."""
+    """One accepted send, as the inspection API shows it (read-only by convention).
+
+    It is built with id 0 (UNASSIGNED) and handed to Outbox.accept, which gives it its id.
+    """
 
     id: int
     sender: str
@@ -35,26 +38,15 @@ class OutboxMessage:
     characters: int
 
 
-@dataclass(slots=True)
-class Submission:
-    """A send that passed every check, on its way into the outbox."""
-
-    sender: str
-    recipients: list[str]
-    message: str
-    send_time: str | None
-    received_at: datetime
-    parts: int
-    encoding: str
-    characters: int
+UNASSIGNED = 0
 
 
 class Outbox(Protocol):
     """Where accepted sends are kept, with the memory of recent ones that the duplicate rule needs."""
 
-    def accept(self, submission: Submission, *, now: float, window: float) -> OutboxMessage | int:
-        """Record the send and return it; or, if a recipient got the same text from the same sender
-        less than `window` seconds before `now`, record nothing and return that recipient's index."""
+    def accept(self, message: OutboxMessage, *, now: float, window: float) -> OutboxMessage | int:
+        """Give the send its id, record it and return it; or, if a recipient got the same text from the
+        same sender less than `window` seconds before `now`, record nothing and return that recipient's index."""
         ...
 
     def list(
@@ -115,23 +107,19 @@ class MemoryOutbox:
         self._by_recipient: dict[str, list[int]] = {}
         self._recent = RecentSends()
 
-    def accept(self, submission: Submission, *, now: float, window: float) -> OutboxMessage | int:
-        s = submission
+    def accept(self, message: OutboxMessage, *, now: float, window: float) -> OutboxMessage | int:
         if window > 0:
-            duplicate = self._recent.first_duplicate(s.sender, s.recipients, s.message, now, window)
+            duplicate = self._recent.first_duplicate(message.sender, message.recipients, message.message, now, window)
             if duplicate is not None:
                 return duplicate
-        record = OutboxMessage(
-            self._next_id, s.sender, s.recipients, s.message, s.send_time, s.received_at, s.parts, s.encoding,
-            s.characters,
-        )  # fmt: skip
+        message.id = self._next_id
         self._next_id += 1
-        self._messages[record.id] = record
-        for number in s.recipients:
-            self._by_recipient.setdefault(number, []).append(record.id)
+        self._messages[message.id] = message
+        for number in message.recipients:
+            self._by_recipient.setdefault(number, []).append(message.id)
         if window > 0:
-            self._recent.record(s.sender, s.recipients, s.message, now)
-        return record
+            self._recent.record(message.sender, message.recipients, message.message, now)
+        return message
 
     def list(
         self, *, recipient: str | None = None, sender: str | None = None, limit: int | None = None
@@ -238,12 +226,12 @@ class SqliteOutbox:
             delay = min(delay * 2, 0.001)
 
     @staticmethod
-    def _keys(submission: Submission) -> list[bytes]:
-        base = f"{submission.sender}\x1f{submission.message}\x1f".encode()
-        return [hashlib.blake2b(base + number.encode(), digest_size=16).digest() for number in submission.recipients]
+    def _keys(message: OutboxMessage) -> list[bytes]:
+        base = f"{message.sender}\x1f{message.message}\x1f".encode()
+        return [hashlib.blake2b(base + number.encode(), digest_size=16).digest() for number in message.recipients]
 
-    def accept(self, submission: Submission, *, now: float, window: float) -> OutboxMessage | int:
-        s = submission
+    def accept(self, message: OutboxMessage, *, now: float, window: float) -> OutboxMessage | int:
+        s = message
         keys = self._keys(s) if window > 0 else []
         with self._db:
             # One write transaction for the duplicate check and the insert: several mock processes
@@ -281,9 +269,8 @@ class SqliteOutbox:
                 self._accepted += 1
                 if self._accepted % 1000 == 0:
                     self._db.execute("DELETE FROM recent_send WHERE at <= ?", (now - window,))
-        return OutboxMessage(
-            message_id, s.sender, s.recipients, s.message, s.send_time, s.received_at, s.parts, s.encoding, s.characters
-        )
+        message.id = message_id
+        return message
 
     def list(
         self, *, recipient: str | None = None, sender: str | None = None, limit: int | None = None

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from sms_mock import MockSettings
-from sms_mock.outbox import MemoryOutbox, OutboxMessage, SqliteOutbox, Submission
+from sms_mock.outbox import UNASSIGNED, MemoryOutbox, OutboxMessage, SqliteOutbox
 from sms_mock.server import MockServer
 from sms_mock.spec import Contract
 
@@ -86,15 +86,17 @@ def test_sqlite_outbox_survives_a_restart(tmp_path: Path, contract: Contract) ->
 @pytest.mark.parametrize("kind", ["memory", "sqlite"])
 def test_both_outboxes_behave_alike(kind: str, tmp_path: Path) -> None:
     outbox = MemoryOutbox(first_id=5) if kind == "memory" else SqliteOutbox(tmp_path / "o.sqlite3", first_id=5)
-    first = outbox.accept(Submission("+983000505", [A, A, B], "سلام", None, AT, 1, "UCS-2", 4), now=100, window=40)
+    first = outbox.accept(
+        OutboxMessage(UNASSIGNED, "+983000505", [A, A, B], "سلام", None, AT, 1, "UCS-2", 4), now=100, window=40
+    )
     second = outbox.accept(
-        Submission("+983000505", [B], "Hi", "2026-02-01 10:00:00", AT, 1, "GSM-7", 2), now=101, window=40
+        OutboxMessage(UNASSIGNED, "+983000505", [B], "Hi", "2026-02-01 10:00:00", AT, 1, "GSM-7", 2), now=101, window=40
     )
     assert isinstance(first, OutboxMessage)
     assert isinstance(second, OutboxMessage)
     assert (first.id, second.id) == (5, 6)
     # The same text to B again within the window is refused, naming B's place; after it, accepted.
-    again = Submission("+983000505", [C, B], "سلام", None, AT, 1, "UCS-2", 4)
+    again = OutboxMessage(UNASSIGNED, "+983000505", [C, B], "سلام", None, AT, 1, "UCS-2", 4)
     assert outbox.accept(again, now=139, window=40) == 1
     assert outbox.count() == 2
     assert outbox.accept(again, now=139, window=0) != 1  # a window of 0 switches the rule off
@@ -106,7 +108,9 @@ def test_both_outboxes_behave_alike(kind: str, tmp_path: Path) -> None:
     assert [m.id for m in outbox.list(limit=1)] == [7]
     assert outbox.clear() == 3
     assert outbox.count() == 0
-    after_clear = outbox.accept(Submission("+983000505", [A], "سلام", None, AT, 1, "UCS-2", 4), now=102, window=40)
+    after_clear = outbox.accept(
+        OutboxMessage(UNASSIGNED, "+983000505", [A], "سلام", None, AT, 1, "UCS-2", 4), now=102, window=40
+    )
     assert isinstance(after_clear, OutboxMessage)
     assert after_clear.id == 8  # ids keep increasing; the duplicate memory was cleared too
     outbox.close()
