@@ -7,11 +7,11 @@ failure reads "spec vs server: ..." rather than a bare assertion.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any
 
 import jsonschema_rs
 
+from sms_client import ResponseLike
 from sms_mock.spec import Contract, Operation
 
 SEND = "send_webservice"
@@ -25,17 +25,6 @@ class Disagreement(AssertionError):
         super().__init__(f"{parties}: {detail}")
 
 
-class Exchange(Protocol):
-    """What the checks need of an answer: an httpx.Response or the generated package's Response."""
-
-    @property
-    def status_code(self) -> int: ...
-    @property
-    def headers(self) -> Mapping[str, str]: ...
-    @property
-    def content(self) -> bytes: ...
-
-
 class ResponseChecker:
     """Validates answers against the spec: status documented, JSON, body matching that status's schema."""
 
@@ -47,7 +36,7 @@ class ResponseChecker:
             if response.schema is not None
         }
 
-    def body(self, exchange: Exchange) -> Any:
+    def body(self, exchange: ResponseLike) -> Any:
         """The parsed body of a documented answer; Disagreement (spec vs server) otherwise."""
         status = int(exchange.status_code)
         if status not in self._validators:
@@ -68,7 +57,7 @@ class ResponseChecker:
             raise Disagreement("spec vs server", f"{status} body breaks the spec: {problems}")
         return payload
 
-    def envelope(self, exchange: Exchange) -> Any:
+    def envelope(self, exchange: ResponseLike) -> Any:
         """As body(), plus the envelope's rules that no schema can say (see envelope_problem)."""
         payload = self.body(exchange)
         problem = envelope_problem(int(exchange.status_code), payload)

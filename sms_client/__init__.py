@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         ContractViolationError,
         InvalidRequestError,
         RateLimitError,
+        ResponseLike,
         ResponseTimeoutError,
         ServerError,
         SmsError,
@@ -46,7 +47,7 @@ _WHERE = {
     **dict.fromkeys(
         [
             "ApiError", "AuthenticationError", "BadRequestError", "ConnectionFailedError", "ContractViolationError",
-            "InvalidRequestError", "RateLimitError", "ResponseTimeoutError", "ServerError", "SmsError",
+            "InvalidRequestError", "RateLimitError", "ResponseLike", "ResponseTimeoutError", "ServerError", "SmsError",
             "TransportError", "ValidationError", "error_from_response",
         ],
         "._errors",
@@ -77,6 +78,7 @@ __all__ = [
     "ContractViolationError",
     "InvalidRequestError",
     "RateLimitError",
+    "ResponseLike",
     "ResponseTimeoutError",
     "RetryPolicy",
     "SendResult",
