@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         MAX_MESSAGE_CHARACTERS,
         SEND_TIME_PATTERN,
         format_send_time,
+        is_blank,
         is_e164,
         normalize_digits,
         parse_send_time,
@@ -55,7 +56,7 @@ _WHERE = {
     "RetryPolicy": "._retry",
     **dict.fromkeys(
         [
-            "E164_PATTERN", "MAX_MESSAGE_CHARACTERS", "SEND_TIME_PATTERN", "format_send_time", "is_e164",
+            "E164_PATTERN", "MAX_MESSAGE_CHARACTERS", "SEND_TIME_PATTERN", "format_send_time", "is_blank", "is_e164",
             "normalize_digits", "parse_send_time", "schedule_problem",
         ],
         "._rules",
@@ -90,6 +91,7 @@ __all__ = [
     "ValidationError",
     "error_from_response",
     "format_send_time",
+    "is_blank",
     "is_e164",
     "normalize_digits",
     "parse_send_time",

@@ -17,6 +17,7 @@ from ._errors import FieldErrors, InvalidRequestError
 from ._rules import (
     MAX_MESSAGE_CHARACTERS,
     format_send_time,
+    is_blank,
     is_e164,
     normalize_digits,
     parse_send_time,
@@ -66,7 +67,7 @@ def prepare_send(
             errors[f"params.recipients.{index}"] = [f"{raw!r} is not an E.164 number such as '+989120000000'"]
         else:
             valid.append(number)
-    if not isinstance(message, str) or not message.strip():
+    if not isinstance(message, str) or is_blank(message):
         errors["message"] = ["the text is empty"]
     elif len(message) > MAX_MESSAGE_CHARACTERS:
         errors["message"] = [f"the text has {len(message)} characters; at most {MAX_MESSAGE_CHARACTERS} are allowed"]

@@ -10,6 +10,8 @@ from typing import Any
 
 import jsonschema_rs
 
+from sms_client import is_blank
+
 from . import messages
 
 FieldErrors = dict[str, list[str]]
@@ -77,7 +79,7 @@ class RequestValidator:
             elif (
                 keyword in ("minLength", "pattern")
                 and isinstance(error.instance, str)
-                and not error.instance.strip()
+                and is_blank(error.instance)
                 and node.get("minLength", 0) >= 1
             ):
                 # As the provider's framework does, an empty or blank string counts as a missing field.

@@ -10,8 +10,8 @@ CLIENT = {
     "ApiError", "AsyncSmsClient", "AuthenticationError", "BadRequestError", "ConnectionFailedError",
     "ContractViolationError", "InvalidRequestError", "RateLimitError", "ResponseLike", "ResponseTimeoutError",
     "RetryPolicy", "SendResult", "ServerError", "SmsClient", "SmsError", "SmsParts", "TransportError",
-    "ValidationError", "error_from_response", "format_send_time", "is_e164", "normalize_digits", "parse_send_time",
-    "schedule_problem", "sms_parts",
+    "ValidationError", "error_from_response", "format_send_time", "is_blank", "is_e164", "normalize_digits",
+    "parse_send_time", "schedule_problem", "sms_parts",
 }  # fmt: skip
 MOCK = {"DEVELOPMENT_TOKEN", "Faults", "MockApp", "MockSettings", "OutboxMessage", "SpecError", "create_app"}
 

@@ -6,8 +6,16 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from sms_client import E164_PATTERN, SEND_TIME_PATTERN, format_send_time, is_e164, normalize_digits, schedule_problem
-from sms_client._rules import add_months
+from sms_client import (
+    E164_PATTERN,
+    SEND_TIME_PATTERN,
+    format_send_time,
+    is_blank,
+    is_e164,
+    normalize_digits,
+    schedule_problem,
+)
+from sms_client._rules import MESSAGE_PATTERN, add_months
 from sms_mock.spec import Contract
 
 TEHRAN = timezone(timedelta(hours=3, minutes=30))
@@ -18,6 +26,7 @@ def test_patterns_are_the_specs_own(contract: Contract) -> None:
     assert contract.schema("SendTime")["pattern"] == SEND_TIME_PATTERN
     message = contract.schema("WebserviceSendRequest")["properties"]["message"]
     assert message["maxLength"] == 1400
+    assert message["pattern"] == MESSAGE_PATTERN
 
 
 @pytest.mark.parametrize(
@@ -80,3 +89,16 @@ def test_three_months_is_calendar_months() -> None:
     now = datetime(2026, 11, 30, 12, tzinfo=UTC)
     assert schedule_problem(datetime(2027, 2, 28, 12, tzinfo=UTC), now) is None
     assert schedule_problem(datetime(2027, 2, 28, 12, 0, 1, tzinfo=UTC), now) == "too_far"
+
+
+@pytest.mark.parametrize(
+    ("text", "blank"),
+    [("", True), (" \t\r\n\v\f", True), ("\u00a0", False), ("\x1c", False), ("سلام", False), (" . ", False)],
+)
+def test_blank_means_ascii_white_space_only_in_every_regex_engine(contract: Contract, text: str, blank: bool) -> None:
+    """Python's `\\S` and Rust's (jsonschema-rs) disagree on \\x1c and U+00A0; the spec's class does not."""
+    import jsonschema_rs
+
+    schema = contract.schema("WebserviceSendRequest")["properties"]["message"]
+    assert is_blank(text) is blank
+    assert jsonschema_rs.validator_for({"type": "string", "pattern": schema["pattern"]}).is_valid(text) is not blank

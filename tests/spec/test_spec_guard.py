@@ -100,3 +100,13 @@ def test_the_command_fails_and_reports_on_a_breaking_edit(contract: Contract, ro
     )  # fmt: skip
     assert proc.returncode == 1
     assert "BREAKING  POST /api/send request.message: maxLength 1400 -> 700" in proc.stdout
+
+
+def test_a_reviewed_change_can_be_accepted(contract: Contract, tmp_path: Path) -> None:
+    new = copy.deepcopy(contract.document)
+    _message(new)["pattern"] = "[^ ]"
+    (change,) = [c for c in spec_guard.breaking_changes(contract.document, new) if c.breaking]
+    accepted = tmp_path / "accepted.txt"
+    accepted.write_text(f"# reviewed\n{change.key}\n", encoding="utf-8")
+    assert spec_guard.accepted_changes(accepted) == {change.key}
+    assert spec_guard.accepted_changes(tmp_path / "absent.txt") == set()

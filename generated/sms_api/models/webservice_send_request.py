@@ -30,9 +30,10 @@ class WebserviceSendRequest:
         from_number (str): A phone number in E.164 form: `+`, a country code and the subscriber number, 7 to 15
             ASCII digits in all (an Iranian mobile number is `+989xxxxxxxxx`, 13 characters).
             Persian or Arabic-Indic digits are not accepted.
-        message (str): The text: at least one visible character, at most 1,400 characters. Persian text is
-            sent as UCS-2 (70 characters in one SMS, 67 per part when split); GSM-7 text fits 160,
-            or 153 per part.
+        message (str): The text: at most 1,400 characters, and not only spaces, tabs or line breaks (the
+            provider trims those and then finds the field empty). The class is spelled out because
+            `\\S` means different things to different regex engines. Persian text is sent as UCS-2
+            (70 characters in one SMS, 67 per part when split); GSM-7 text fits 160, or 153 per part.
         params (SendParams): Parameters of a webservice send.
         send_time (str | Unset): When to send, in UTC, laid out `YYYY-MM-DD HH:MM:SS` (19:00 Tehran time is `15:30:00`).
             It must be a real calendar date at least 5 minutes and at most 3 months after the
