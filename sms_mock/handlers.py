@@ -7,6 +7,7 @@ parsing, schema validation. Then the operation's own rules run (`accept`).
 
 from __future__ import annotations
 
+import functools
 import hmac
 import logging
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
@@ -66,12 +67,16 @@ class OperationHandler:
         self.auth_header = operation.auth_header.lower().encode("latin-1") if operation.auth_header else None
         self._tokens = [token.encode() for token in app.settings.tokens]
         self._unauthenticated = (401, envelopes.error(messages.UNAUTHENTICATED, messages.CODE_FAILURE), ())
-        self._response_checks = {
+        self._warned_bearer = False
+
+    @functools.cached_property
+    def _response_checks(self) -> dict[int, Any]:
+        """Validators of the documented answers, compiled on first use (only check_responses needs them)."""
+        return {
             status: jsonschema_rs.validator_for(response.schema)
-            for status, response in operation.responses.items()
+            for status, response in self.operation.responses.items()
             if response.schema is not None
         }
-        self._warned_bearer = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:

@@ -231,8 +231,7 @@ class SqliteOutbox:
         return [hashlib.blake2b(base + number.encode(), digest_size=16).digest() for number in message.recipients]
 
     def accept(self, message: OutboxMessage, *, now: float, window: float) -> OutboxMessage | int:
-        s = message
-        keys = self._keys(s) if window > 0 else []
+        keys = self._keys(message) if window > 0 else []
         with self._db:
             # One write transaction for the duplicate check and the insert: several mock processes
             # sharing this file then never accept the same duplicate twice.
@@ -254,13 +253,15 @@ class SqliteOutbox:
             cursor = self._db.execute(
                 "INSERT INTO outbox (sender, recipients, message, send_time, received_at, parts, encoding, characters)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (s.sender, orjson.dumps(s.recipients), s.message, s.send_time, s.received_at.isoformat(),
-                 s.parts, s.encoding, s.characters),
+                (
+                    message.sender, orjson.dumps(message.recipients), message.message, message.send_time,
+                    message.received_at.isoformat(), message.parts, message.encoding, message.characters,
+                ),
             )  # fmt: skip
             message_id = int(cursor.lastrowid or 0)
             self._db.executemany(
                 "INSERT INTO outbox_recipient (message_id, recipient) VALUES (?, ?)",
-                ((message_id, number) for number in dict.fromkeys(s.recipients)),
+                ((message_id, number) for number in dict.fromkeys(message.recipients)),
             )
             if keys:
                 self._db.executemany(
