@@ -36,10 +36,11 @@ contract: $(INSTALLED)  ## the main job: does the server keep the contract? (SMS
 spec-guard: $(INSTALLED)  ## fail on a breaking spec change against BASE (default: before the spec's last change)
 	$(BIN)/python scripts/spec_guard.py $(if $(BASE),--base $(BASE))
 
-lint: $(INSTALLED) $(NODE_INSTALLED)  ## ruff, mypy --strict, and both OpenAPI linters
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+lint: $(INSTALLED) $(NODE_INSTALLED)  ## ruff, mypy --strict, the import layering, and both OpenAPI linters
+	$(BIN)/ruff check --no-cache .
+	$(BIN)/ruff format --no-cache --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/openapi-spec-validator openapi/sms-api.yaml
 	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true node_modules/.bin/redocly lint openapi/sms-api.yaml
 
@@ -52,7 +53,7 @@ check-generated: $(INSTALLED)  ## fail if generated/ is not exactly what openapi
 mock: $(INSTALLED)  ## run the mock on http://127.0.0.1:4010 until Ctrl-C (MOCK_ARGS="--store outbox.sqlite3 ...")
 	$(BIN)/sms-mock --host 127.0.0.1 --port 4010 $(MOCK_ARGS)
 
-bench: $(INSTALLED)  ## side-by-side benchmarks (mock vs Prism, client vs bare httpx); installs wrk and Prism
+bench: $(INSTALLED) $(NODE_INSTALLED)  ## side-by-side benchmarks (mock vs Prism, client vs bare httpx); installs wrk
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 clean:  ## remove the virtualenv, node tools and caches

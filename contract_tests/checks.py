@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import jsonschema_rs
+import orjson
 
 from sms_client import ResponseLike
-from sms_mock.spec import Contract, Operation
+from sms_contract.envelope import envelope_problem
+from sms_contract.spec import Contract
+from sms_contract.validation import response_validator
 
 SEND = "send_webservice"
 
@@ -29,30 +31,22 @@ class ResponseChecker:
     """Validates answers against the spec: status documented, JSON, body matching that status's schema."""
 
     def __init__(self, contract: Contract, operation_id: str = SEND) -> None:
-        self.operation: Operation = contract.operation(operation_id)
-        self._validators = {
-            status: jsonschema_rs.validator_for(response.schema)
-            for status, response in self.operation.responses.items()
-            if response.schema is not None
-        }
+        self.operation = contract.operation(operation_id)
+        self._validator = response_validator(self.operation)
 
     def body(self, exchange: ResponseLike) -> Any:
         """The parsed body of a documented answer; Disagreement (spec vs server) otherwise."""
         status = int(exchange.status_code)
-        if status not in self._validators:
+        if not self._validator.documents(status):
             raise Disagreement("spec vs server", f"status {status} is not documented: {exchange.content[:300]!r}")
         content_type = exchange.headers.get("content-type", "")
         if not content_type.startswith("application/json"):
             raise Disagreement("spec vs server", f"{status} answered with content type {content_type!r}")
-        import orjson
-
         try:
             payload = orjson.loads(exchange.content)
         except orjson.JSONDecodeError:
             raise Disagreement("spec vs server", f"{status} body is not JSON: {exchange.content[:300]!r}") from None
-        problems = [
-            f"{'/'.join(map(str, e.instance_path))}: {e.message}" for e in self._validators[status].iter_errors(payload)
-        ]
+        problems = self._validator.problems(status, payload)
         if problems:
             raise Disagreement("spec vs server", f"{status} body breaks the spec: {problems}")
         return payload
@@ -64,24 +58,6 @@ class ResponseChecker:
         if problem is not None:
             raise Disagreement("spec vs server", problem)
         return payload
-
-
-def envelope_problem(status: int, payload: Any) -> str | None:
-    """What breaks the envelope's rules beyond its schema: `meta.status` is true exactly on 200, and a
-    422 names its fields with `meta.message` the first of their messages (as the provider does)."""
-    meta = payload.get("meta") if isinstance(payload, dict) else None
-    if not isinstance(meta, dict):
-        return None  # the schema check reports a missing meta
-    if (status == 200) != (meta.get("status") is True):
-        return f"HTTP {status} with meta.status {meta.get('status')!r}"
-    errors = meta.get("errors")
-    if status == 422:
-        if not isinstance(errors, dict) or not errors:
-            return "a 422 without field errors"
-        first = next(iter(errors.values()))
-        if isinstance(first, list) and first and meta.get("message") != first[0]:
-            return f"meta.message {meta.get('message')!r} is not the first field error {first[0]!r}"
-    return None
 
 
 def expect_refused_on(payload: Any, status: int, field: str, allowed: frozenset[int] = frozenset({422})) -> None:

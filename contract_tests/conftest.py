@@ -19,9 +19,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from sms_mock import DEVELOPMENT_TOKEN, MockApp, MockSettings
+from sms_contract.spec import Contract, load_contract
+from sms_mock import DEVELOPMENT_TOKEN, MockApp, MockSettings, create_app
 from sms_mock.server import MockServer
-from sms_mock.spec import Contract, load_contract
 
 from . import hooks  # noqa: F401 - registers the send_time strategy, the before_call hook and the envelope check
 
@@ -55,7 +55,7 @@ def sending_allowed() -> bool:
 
 def new_mock_app() -> MockApp:
     """A fresh local mock that also checks its own answers against the spec."""
-    return MockApp(CONTRACT, MockSettings(check_responses=True))
+    return create_app(MockSettings(check_responses=True), CONTRACT)
 
 
 @pytest.fixture(scope="session")

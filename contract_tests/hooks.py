@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.core.parameters import ParameterLocation
 
-from contract_tests.checks import envelope_problem
-from sms_client import SEND_TIME_PATTERN, format_send_time
+from sms_contract.envelope import envelope_problem
+from sms_contract.rules import SEND_TIME_PATTERN, format_send_time
 
 # Well inside the window: a run takes seconds, and "3 months" is never shorter than 89 days.
 EARLIEST = timedelta(minutes=10)
@@ -65,7 +65,7 @@ def before_call(context: schemathesis.HookContext, case: schemathesis.Case[Any],
 def envelope_rules(
     ctx: schemathesis.CheckContext, response: schemathesis.Response, case: schemathesis.Case[Any]
 ) -> bool:
-    """The envelope's rules beyond its schema (contract_tests.checks.envelope_problem)."""
+    """The envelope's rules beyond its schema (sms_contract.envelope.envelope_problem)."""
     try:
         payload = response.json()
     except ValueError:

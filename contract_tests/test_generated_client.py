@@ -23,8 +23,8 @@ from hypothesis_jsonschema import from_schema
 
 import sms_api
 from sms_api.models import ErrorEnvelope, SendSuccessEnvelope
+from sms_contract.spec import without_extensions
 from sms_mock import DEVELOPMENT_TOKEN, MockApp
-from sms_mock.spec import without_extensions
 from sms_mock.testing import InProcessTransport
 
 from .checks import Disagreement, ResponseChecker, expect_refused_on

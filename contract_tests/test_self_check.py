@@ -20,7 +20,9 @@ import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 
+from sms_contract.envelope import error
 from sms_mock import DEVELOPMENT_TOKEN, MockApp, envelopes
+from sms_mock.testing import InProcessTransport, MockHandle
 
 from .checks import Disagreement
 from .conftest import SPEC, new_mock_app
@@ -40,7 +42,7 @@ def broken_mock(monkeypatch: pytest.MonkeyPatch) -> MockApp:
     """A mock whose success answer is swapped for one the spec forbids (a placeholder code, as Prism serves)."""
 
     def wrong_success(outbox_id: int) -> bytes:
-        answer = envelopes.error("انجام شد", "string")
+        answer = error("انجام شد", "string")
         answer["meta"]["status"] = True
         return orjson.dumps(answer)
 
@@ -104,4 +106,4 @@ def test_a_stale_client_is_a_spec_vs_generated_client_disagreement(stale_client:
     with stale_client.connect(app) as client, pytest.raises(Disagreement, match=expected) as caught:
         exchange(client, BODY)
     assert "'sender'" in str(caught.value)
-    assert app.outbox.count() == 0
+    assert MockHandle("http://mock", "", transport=InProcessTransport(app)).count() == 0

@@ -1,7 +1,7 @@
 """Benchmarks side by side in one run: the mock against Prism, the client against bare httpx.
 
 Run: `make bench` (or `.venv/bin/python scripts/bench.py [--duration 5] [--rounds 3] [--update-readme]`).
-It installs what it needs on first use: wrk (Debian package) and Prism (npm, pinned) under .bench/.
+It installs what it needs on first use: wrk (Debian package); Prism comes pinned in package.json.
 Every figure is a ratio or a side-by-side number from this one run on this machine; nothing here is
 a pass/fail timing test. Servers listen on 127.0.0.1 only and every load is bounded in time.
 """
@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / ".bench"
 SPEC = ROOT / "openapi" / "sms-api.yaml"
 LUA = ROOT / "scripts" / "bench_send.lua"
-PRISM_VERSION = "5.16.0"
+PRISM_VERSION = json.loads((ROOT / "package.json").read_text())["devDependencies"]["@stoplight/prism-cli"]
 TOKEN = DEVELOPMENT_TOKEN
 BIN = Path(sys.executable).parent
 
@@ -53,17 +53,10 @@ def ensure_wrk() -> str:
 
 
 def ensure_prism() -> Path:
-    prism = BENCH / "prism" / "node_modules" / ".bin" / "prism"
-    installed = BENCH / "prism" / f"installed-{PRISM_VERSION}"
-    if not installed.exists():
-        print(f"bench: installing Prism {PRISM_VERSION} (npm) into .bench/prism", flush=True)
-        (BENCH / "prism").mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            ["npm", "install", "--no-audit", "--no-fund", "--no-save", "--loglevel=error", "--prefix",
-             str(BENCH / "prism"), f"@stoplight/prism-cli@{PRISM_VERSION}"],
-            check=True, capture_output=True,
-        )  # fmt: skip
-        installed.touch()
+    """Prism as package.json pins it (`make bench` runs `npm ci` first)."""
+    prism = ROOT / "node_modules" / ".bin" / "prism"
+    if not prism.exists():
+        sys.exit("bench: Prism is missing; run `make bench` (it installs the Node tools of package.json)")
     return prism
 
 

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 import yaml
 
-from sms_mock.spec import resolve_refs
+from sms_contract.spec import resolve_refs
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = Path("openapi") / "sms-api.yaml"

@@ -1,69 +1,44 @@
 """The client people import for the Edge SMS API: typed errors, scheduling, timeouts and safe retries.
 
 It is a thin layer over the generated package `sms_api`, which stays available for low-level use
-(`SmsClient(...).generated` is a ready `sms_api.AuthenticatedClient`).
+(`SmsClient(...).generated` is a ready `sms_api.AuthenticatedClient`). The provider's rules it checks
+locally come from `sms_contract`, the same rules the mock enforces.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from sms_contract.parts import SmsParts, sms_parts
+from sms_contract.rules import (
+    E164_PATTERN,
+    MAX_MESSAGE_CHARACTERS,
+    SEND_TIME_PATTERN,
+    format_send_time,
+    is_blank,
+    is_e164,
+    normalize_digits,
+    parse_send_time,
+    schedule_problem,
+)
 
-if TYPE_CHECKING:
-    from ._client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, AsyncSmsClient, SendResult, SmsClient
-    from ._errors import (
-        ApiError,
-        AuthenticationError,
-        BadRequestError,
-        ConnectionFailedError,
-        ContractViolationError,
-        InvalidRequestError,
-        RateLimitError,
-        ResponseLike,
-        ResponseTimeoutError,
-        ServerError,
-        SmsError,
-        TransportError,
-        ValidationError,
-        error_from_response,
-    )
-    from ._retry import RetryPolicy
-    from ._rules import (
-        E164_PATTERN,
-        MAX_MESSAGE_CHARACTERS,
-        SEND_TIME_PATTERN,
-        format_send_time,
-        is_blank,
-        is_e164,
-        normalize_digits,
-        parse_send_time,
-        schedule_problem,
-    )
-    from ._segments import SmsParts, sms_parts
-
-# Names are imported on first use: the mock uses the rules and part counting without paying for
-# httpx and the generated client, and `import sms_client` stays cheap.
-_WHERE = {
-    **dict.fromkeys(["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "AsyncSmsClient", "SendResult", "SmsClient"], "._client"),
-    **dict.fromkeys(
-        [
-            "ApiError", "AuthenticationError", "BadRequestError", "ConnectionFailedError", "ContractViolationError",
-            "InvalidRequestError", "RateLimitError", "ResponseLike", "ResponseTimeoutError", "ServerError", "SmsError",
-            "TransportError", "ValidationError", "error_from_response",
-        ],
-        "._errors",
-    ),
-    "RetryPolicy": "._retry",
-    **dict.fromkeys(
-        [
-            "E164_PATTERN", "MAX_MESSAGE_CHARACTERS", "SEND_TIME_PATTERN", "format_send_time", "is_blank", "is_e164",
-            "normalize_digits", "parse_send_time", "schedule_problem",
-        ],
-        "._rules",
-    ),
-    "SmsParts": "._segments",
-    "sms_parts": "._segments",
-}  # fmt: skip
+from ._client import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, AsyncSmsClient, SendResult, SmsClient
+from ._errors import (
+    ApiError,
+    AuthenticationError,
+    BadRequestError,
+    ClientClosedError,
+    ConnectionFailedError,
+    ContractViolationError,
+    InvalidRequestError,
+    RateLimitError,
+    ResponseLike,
+    ResponseTimeoutError,
+    ServerError,
+    SmsError,
+    TransportError,
+    ValidationError,
+    error_from_response,
+)
+from ._retry import RetryPolicy
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -75,6 +50,7 @@ __all__ = [
     "AsyncSmsClient",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConnectionFailedError",
     "ContractViolationError",
     "InvalidRequestError",
@@ -99,10 +75,10 @@ __all__ = [
     "sms_parts",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _WHERE:
-        raise AttributeError(f"module 'sms_client' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_WHERE[name], __name__), name)
-    globals()[name] = value
-    return value
+# What this package defines says `sms_client` in tracebacks, reprs and docs, where users import it
+# from, rather than the private module it lives in (as httpx does). The shared rules keep their home.
+for _name in __all__:
+    _value = globals()[_name]
+    if getattr(_value, "__module__", "").startswith("sms_client."):
+        _value.__module__ = __name__
+del _name, _value

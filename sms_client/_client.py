@@ -28,6 +28,7 @@ from sms_api.types import UNSET, Response
 
 from ._errors import (
     ApiError,
+    ClientClosedError,
     ConnectionFailedError,
     ContractViolationError,
     ResponseTimeoutError,
@@ -61,25 +62,42 @@ async def _remember_async(response: httpx.Response) -> None:
     _last_response.set(response)
 
 
+class _Hidden:
+    """A secret in a local variable: a traceback with locals (pytest --showlocals, error trackers) shows
+    `<hidden>`, never the value. Constructors wrap their token in one before anything can raise."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: str | None) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return "<hidden>"
+
+
 class _RawToken(httpx.Auth):
     """`Authorization: <token>` with no `Bearer` prefix, as the API wants; its repr never shows the token."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: _Hidden) -> None:
         self._token = token
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = self._token
+        request.headers["Authorization"] = self._token.value or ""
         yield request
 
     def __repr__(self) -> str:
         return "_RawToken(<hidden>)"
 
 
-def _resolve_token(token: str | None) -> _RawToken:
-    value = token if token is not None else os.environ.get(TOKEN_ENV)
-    if not value or value != value.strip() or any(c in value for c in "\r\n"):
+def _resolve_token(token: _Hidden) -> _RawToken:
+    if token.value is None:
+        token = _Hidden(os.environ.get(TOKEN_ENV))
+    value = token.value or ""
+    usable = bool(value) and value == value.strip() and not any(c in value for c in "\r\n")
+    del value  # not in this frame's locals if the next line raises
+    if not usable:
         raise ValueError(f"a token is needed: pass token=... or set {TOKEN_ENV} (no spaces around it, no newlines)")
-    return _RawToken(value)
+    return _RawToken(token)
 
 
 @dataclass(frozen=True)
@@ -148,27 +166,49 @@ def _unparsable(exc: Exception) -> ApiError:
     return error_from_response(raw, problem=f"the body does not match the contract ({type(exc).__name__}: {exc})")
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 class _BaseClient:
-    """What both clients share: configuration, local checks, and the generated client."""
+    """What both clients share: configuration, local checks, the retry loop's bookkeeping, the generated client."""
 
     def __init__(
         self,
-        token: str | None,
+        token: _Hidden,
         base_url: str,
         timeout: float | httpx.Timeout,
         retry: RetryPolicy | int,
+        clock: Callable[[], datetime],
     ) -> None:
         self._auth = _resolve_token(token)
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-        if self.timeout.read is None or self.timeout.connect is None:
+        if None in (self.timeout.connect, self.timeout.read, self.timeout.write, self.timeout.pool):
             raise ValueError("timeouts must be finite: a send that never times out can hang a worker forever")
         self.retry = retry if isinstance(retry, RetryPolicy) else RetryPolicy(max_retries=retry)
+        self._clock = clock
         self._random = random.Random()  # noqa: S311 - jitter, not cryptography
+        self._closed = False
         self.generated = AuthenticatedClient(base_url=self.base_url, token="", prefix="")
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r})"
+        # Safe on an object whose __init__ raised half-way (a traceback with locals shows it).
+        return f"{type(self).__name__}(base_url={getattr(self, 'base_url', '?')!r})"
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise ClientClosedError(f"this {type(self).__name__} was closed; make a new one to send")
+
+    def _wait_after(self, error: SmsError, attempts: int) -> float:
+        """Seconds to wait before the next attempt; re-raises `error`, marked with its attempts, if none is due."""
+        wait = self.retry.wait_before_retry(error, attempts - 1, self._random)
+        if wait is None:
+            error.attempts = attempts
+            if attempts > 1:
+                error.add_note(f"gave up after {attempts} attempts")
+            raise error
+        return wait
 
     def _httpx_options(self) -> dict[str, Any]:
         return {
@@ -179,9 +219,11 @@ class _BaseClient:
             "follow_redirects": False,
         }
 
-    @staticmethod
-    def _prepare(sender: str, recipients: str | Sequence[str], message: str, send_at: datetime | None) -> PreparedSend:
-        return prepare_send(sender, recipients, message, send_at, now=datetime.now(UTC))
+    def _prepare(
+        self, sender: str, recipients: str | Sequence[str], message: str, send_at: datetime | None
+    ) -> PreparedSend:
+        self._check_open()
+        return prepare_send(sender, recipients, message, send_at, now=self._clock())
 
 
 class SmsClient(_BaseClient):
@@ -200,13 +242,17 @@ class SmsClient(_BaseClient):
         retry: RetryPolicy | int = DEFAULT_RETRY,
         transport: httpx.BaseTransport | None = None,
         proxy: str | None = None,
+        clock: Callable[[], datetime] = _utc_now,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        super().__init__(token, base_url, timeout, retry)
+        secret = _Hidden(token)
+        del token
+        super().__init__(secret, base_url, timeout, retry, clock)
         self._http = httpx.Client(
             **self._httpx_options(), transport=transport, proxy=proxy, event_hooks={"response": [_remember]}
         )
         self.generated.set_httpx_client(self._http)
-        self._sleep: Callable[[float], None] = time.sleep
+        self._sleep = sleep
 
     def send(
         self,
@@ -228,16 +274,14 @@ class SmsClient(_BaseClient):
             try:
                 return _result(self._call(prepared), prepared, attempts)
             except SmsError as error:
-                wait = self.retry.wait_before_retry(error, attempts - 1, self._random)
-                if wait is None:
-                    raise
-                self._sleep(wait)
+                self._sleep(self._wait_after(error, attempts))
 
     def _call(self, prepared: PreparedSend) -> Response[Any]:
         with _translated_errors():
             return send_webservice.sync_detailed(client=self.generated, body=prepared.body)
 
     def close(self) -> None:
+        self._closed = True
         self._http.close()
 
     def __enter__(self) -> Self:
@@ -259,13 +303,17 @@ class AsyncSmsClient(_BaseClient):
         retry: RetryPolicy | int = DEFAULT_RETRY,
         transport: httpx.AsyncBaseTransport | None = None,
         proxy: str | None = None,
+        clock: Callable[[], datetime] = _utc_now,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        super().__init__(token, base_url, timeout, retry)
+        secret = _Hidden(token)
+        del token
+        super().__init__(secret, base_url, timeout, retry, clock)
         self._http = httpx.AsyncClient(
             **self._httpx_options(), transport=transport, proxy=proxy, event_hooks={"response": [_remember_async]}
         )
         self.generated.set_async_httpx_client(self._http)
-        self._sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        self._sleep = sleep
 
     async def send(
         self,
@@ -283,16 +331,14 @@ class AsyncSmsClient(_BaseClient):
             try:
                 return _result(await self._call(prepared), prepared, attempts)
             except SmsError as error:
-                wait = self.retry.wait_before_retry(error, attempts - 1, self._random)
-                if wait is None:
-                    raise
-                await self._sleep(wait)
+                await self._sleep(self._wait_after(error, attempts))
 
     async def _call(self, prepared: PreparedSend) -> Response[Any]:
         with _translated_errors():
             return await send_webservice.asyncio_detailed(client=self.generated, body=prepared.body)
 
     async def aclose(self) -> None:
+        self._closed = True
         await self._http.aclose()
 
     async def __aenter__(self) -> Self:

@@ -1,11 +1,13 @@
 """Every error the client raises, and the one function that turns an HTTP response into one.
 
-    SmsError                          anything this package raises
+    SmsError                          anything this package raises; `attempts` says how many were made
     ├── InvalidRequestError           (also ValueError) refused before sending: nothing left this process
+    ├── ClientClosedError             the client was closed before this send: nothing left this process
     ├── TransportError                no HTTP answer; the httpx error is chained as __cause__
     │   ├── ConnectionFailedError     the request cannot have reached the server (retried when allowed)
     │   └── ResponseTimeoutError      sent, but no answer in time: it MAY have been sent (never retried)
-    └── ApiError                      the API answered with an error envelope: status, code, message, errors
+    └── ApiError                      the API answered with an error envelope: status, code, message, errors,
+        │                             and the answer's headers and raw body
         ├── AuthenticationError       401: the token is missing, invalid or expired
         ├── ValidationError           422: `field_errors` maps each field to its Persian messages
         ├── RateLimitError            429: the same text to the same number within 40 s, or too many requests
@@ -21,14 +23,23 @@ every non-200 answer is a failure), except `ContractViolationError`, where nobod
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 
 FieldErrors = dict[str, list[str]]
 
 
 class SmsError(Exception):
-    """Base of every error raised by sms_client."""
+    """Base of every error raised by sms_client. `attempts`: how many times the send was tried (0: never)."""
+
+    attempts: int = 0
+
+
+class ClientClosedError(SmsError):
+    """The client was closed (close(), or its `with` block ended) before this send; nothing was sent."""
 
 
 class InvalidRequestError(SmsError, ValueError):
@@ -63,12 +74,16 @@ class ApiError(SmsError):
         message_code: str | None = None,
         field_errors: FieldErrors | None = None,
         body: bytes = b"",
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         self.status_code = status_code
         self.message = message
         self.message_code = message_code
         self.field_errors: FieldErrors = field_errors or {}
         self.body = body
+        # The answer's headers (a request id, rate-limit hints, Retry-After), as the server sent them.
+        self.headers: Mapping[str, str] = headers if headers is not None else {}
+        self.attempts = 1
         super().__init__(f"HTTP {status_code} [{message_code or 'no code'}] {message}")
 
 
@@ -112,9 +127,21 @@ _BY_STATUS: dict[int, type[ApiError]] = {
 }
 
 
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    value = headers.get("retry-after") or headers.get("Retry-After") or ""
-    return float(value) if value.isdigit() else None
+_SECONDS = re.compile(r"[0-9]{1,9}(\.[0-9]{1,6})?", re.ASCII)
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Retry-After in seconds from now: given as seconds (`120`, `1.5`) or as an HTTP date; None if unreadable."""
+    value = (value or "").strip()
+    if _SECONDS.fullmatch(value):
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # an HTTP date is always GMT
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 class ResponseLike(Protocol):
@@ -148,7 +175,7 @@ def error_from_response(response: ResponseLike, *, problem: str | None = None) -
     """The exception for an error answer. `problem` marks a contract violation found by the caller."""
     meta = _meta(response)
     status = int(response.status_code)
-    details: dict[str, Any] = {"body": response.content}
+    details: dict[str, Any] = {"body": response.content, "headers": response.headers}
     if meta is not None:
         details["message_code"] = str(meta["message_code"]) if "message_code" in meta else None
         details["field_errors"] = _field_errors(meta)
@@ -163,5 +190,6 @@ def error_from_response(response: ResponseLike, *, problem: str | None = None) -
         )
         return ContractViolationError(status, f"{why}: {message}" if message else why, **details)
     if error_class is ServerError:
-        return ServerError(status, message, retry_after=_retry_after(response.headers), **details)
+        retry_after = retry_after_seconds(response.headers.get("retry-after") or response.headers.get("Retry-After"))
+        return ServerError(status, message, retry_after=retry_after, **details)
     return error_class(status, message, **details)

@@ -12,9 +12,8 @@ from datetime import datetime
 
 from sms_api.models import SendParams, WebserviceSendRequest
 from sms_api.types import UNSET
-
-from ._errors import FieldErrors, InvalidRequestError
-from ._rules import (
+from sms_contract.parts import SmsParts, sms_parts
+from sms_contract.rules import (
     MAX_MESSAGE_CHARACTERS,
     format_send_time,
     is_blank,
@@ -23,7 +22,8 @@ from ._rules import (
     parse_send_time,
     schedule_problem,
 )
-from ._segments import SmsParts, sms_parts
+
+from ._errors import FieldErrors, InvalidRequestError
 
 _SCHEDULE_PROBLEMS = {
     "past": "is in the past",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
 import sys
@@ -88,9 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="sms-mock %(levelname)s %(message)s")
     # Imported here so that `sms-mock --help` answers at once.
+    from sms_contract.spec import SpecError
+
     from .app import create_app
     from .server import QuietServer, bind, uvicorn_config
-    from .spec import SpecError
 
     try:
         settings = settings_from_args(args)
@@ -112,10 +114,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"sms-mock: {len(settings.tokens)} token(s) configured (not shown)")
     if settings.store:
-        print(f"sms-mock: outbox kept in {settings.store} ({app.outbox.count()} messages)")
+        print(f"sms-mock: outbox kept in {settings.store} ({asyncio.run(app.outbox.count())} messages)")
     if args.server == "granian":
         sock.close()  # granian binds the address itself; the check above still reported a busy port clearly
-        app.outbox.close()
+        asyncio.run(app.services.store.close())
         _run_granian(args, settings, port)
     else:
         print("sms-mock: ready; Ctrl-C or SIGTERM stops it", flush=True)

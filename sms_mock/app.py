@@ -1,4 +1,4 @@
-"""The mock as an ASGI application: the spec's operations on a lean hot path, everything else on Starlette.
+"""The mock as an ASGI application: this module only wires the parts together.
 
 Requests to a path the spec defines go straight to that operation's handler (no router, no
 middleware: this is the path load tests hit). The inspection API under /_mock/, unknown routes
@@ -25,12 +25,17 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from . import envelopes, messages
-from .handlers import ExampleHandler, OperationHandler, SendHandler
+from sms_contract import texts
+from sms_contract.envelope import error
+from sms_contract.spec import Contract, load_contract
+
+from . import envelopes
 from .inspection import inspection_routes
-from .outbox import MemoryOutbox, Outbox, SqliteOutbox
+from .outbox import Outbox
+from .pipeline import ExampleHandler, OperationHandler, Services
+from .sending import SendHandler
 from .settings import SETTINGS_ENV, MockSettings, settings_from_json
-from .spec import Contract, load_contract
+from .store import MemoryStore, Store, open_store
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -38,25 +43,22 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 log = logging.getLogger("sms_mock")
 
+# The operations with semantics of their own; every other operation of the spec answers its examples.
+HANDLERS: dict[str, type[OperationHandler]] = {SendHandler.operation_id: SendHandler}
+
 
 class MockApp:
     """The ASGI application of the mock; `create_app` builds one."""
 
-    def __init__(self, contract: Contract, settings: MockSettings) -> None:
+    def __init__(self, contract: Contract, services: Services) -> None:
         self.contract = contract
-        self.settings = settings
-        self.random = random.Random(settings.seed)  # noqa: S311 - fault injection, not cryptography
-        # Seams for tests: the wait of injected latency and the clock of the duplicate window (wall-clock
-        # seconds, so that several processes sharing a SQLite outbox agree on it).
-        self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-        self.clock: Callable[[], float] = time.time
-        self.outbox: Outbox = (
-            SqliteOutbox(settings.store, settings.first_id) if settings.store else MemoryOutbox(settings.first_id)
-        )
+        self.services = services
+        self.settings = services.settings
+        self.outbox = Outbox(services.store)
         self.routes: dict[str, dict[str, OperationHandler]] = {}
         for op in contract.operations:
-            handler_class = SendHandler if op.operation_id == SendHandler.operation_id else ExampleHandler
-            self.routes.setdefault(op.path, {})[op.method.upper()] = handler_class(self, op)
+            handler_class = HANDLERS.get(op.operation_id, ExampleHandler)
+            self.routes.setdefault(op.path, {})[op.method.upper()] = handler_class(op, services)
         self.allow = {path: ", ".join(sorted(methods)) for path, methods in self.routes.items()}
         self.starlette = Starlette(
             routes=inspection_routes(self),
@@ -76,68 +78,85 @@ class MockApp:
                         await handler(scope, receive, send)
                 except Exception:
                     log.exception("unexpected error on %s %s", scope["method"], scope["path"])
-                    await envelopes.send_json(
-                        send, 500, envelopes.error(messages.SERVER_ERROR, messages.CODE_SERVER_ERROR)
-                    )
+                    await envelopes.send_json(send, 500, error(texts.SERVER_ERROR, texts.CODE_SERVER_ERROR))
                 return
         await self.starlette(scope, receive, send)
 
     @contextlib.asynccontextmanager
     async def _lifespan(self, app: Starlette) -> AsyncIterator[None]:
-        keeper = asyncio.create_task(self._keep_gc_pauses_short()) if isinstance(self.outbox, MemoryOutbox) else None
+        store = self.services.store
+        keeper = asyncio.create_task(self._keep_gc_pauses_short()) if isinstance(store, MemoryStore) else None
         yield
         if keeper is not None:
             keeper.cancel()
-        self.outbox.close()
+        await store.close()
 
     async def _keep_gc_pauses_short(self, every: float = 1.0, batch: int = 2048) -> None:
         """Move what has accumulated in memory (the outbox, the duplicate memory) out of the cycle collector.
 
-        Records live until the outbox is cleared and form no reference cycles, but each full
+        Entries live until the outbox is cleared and form no reference cycles, but each full
         collection would walk them all: with a growing outbox its pauses grew past 80 ms (p99 of a
         load test). Frozen objects are still freed by reference counting when the outbox is cleared.
         """
         frozen_at = 0
         while True:
             await asyncio.sleep(every)
-            count = self.outbox.count()
+            count = await self.outbox.count()
             if count - frozen_at >= batch or count < frozen_at:
                 gc.collect(1)  # young cycles first, so that none is frozen
                 gc.freeze()
                 frozen_at = count
 
     async def _method_not_allowed(self, scope: Scope, send: Send) -> None:
-        body = envelopes.error(messages.METHOD_NOT_ALLOWED.format(method=scope["method"]), messages.CODE_FAILURE)
+        body = error(texts.METHOD_NOT_ALLOWED.format(method=scope["method"]), texts.CODE_FAILURE)
         await envelopes.send_json(send, 405, body, [(b"allow", self.allow[scope["path"]].encode())])
 
     async def _http_exception(self, request: Request, exc: Exception) -> Response:
         if not isinstance(exc, HTTPException):
             return await self._unexpected(request, exc)
-        text = messages.NOT_FOUND if exc.status_code == 404 else str(exc.detail)
-        code = messages.CODE_NOT_FOUND if exc.status_code == 404 else messages.CODE_FAILURE
-        return Response(
-            orjson.dumps(envelopes.error(text, code)), exc.status_code, exc.headers, media_type="application/json"
-        )
+        text = texts.NOT_FOUND if exc.status_code == 404 else str(exc.detail)
+        code = texts.CODE_NOT_FOUND if exc.status_code == 404 else texts.CODE_FAILURE
+        return Response(orjson.dumps(error(text, code)), exc.status_code, exc.headers, media_type="application/json")
 
     async def _unexpected(self, request: Request, exc: Exception) -> Response:
         log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-        body = envelopes.error(messages.SERVER_ERROR, messages.CODE_SERVER_ERROR)
+        body = error(texts.SERVER_ERROR, texts.CODE_SERVER_ERROR)
         return Response(orjson.dumps(body), 500, media_type="application/json")
 
-    def clear(self) -> int:
+    async def clear(self) -> int:
         """Empty the outbox and forget recent sends (the duplicate window), as a fresh mock would be."""
-        return self.outbox.clear()
+        return await self.outbox.clear()
 
 
-def create_app(settings: MockSettings | None = None, spec: Path | str | None = None) -> MockApp:
-    """The mock as an ASGI app, for uvicorn or for in-process use (httpx.ASGITransport, schemathesis)."""
-    return MockApp(load_contract(spec), settings or MockSettings())
+def create_app(
+    settings: MockSettings | None = None,
+    spec: Path | str | Contract | None = None,
+    *,
+    store: Store | None = None,
+    clock: Callable[[], float] | None = None,
+    sleep: Callable[[float], Awaitable[None]] | None = None,
+) -> MockApp:
+    """The mock as an ASGI app, for uvicorn or for in-process use (httpx.ASGITransport, schemathesis).
 
-
-def app_from_environment() -> MockApp:
-    """The app of one worker process of `sms-mock --workers N`: settings and spec come from the parent."""
-    spec = os.environ.get(SPEC_ENV) or None
-    return create_app(settings_from_json(os.environ[SETTINGS_ENV]), spec)
+    `spec` is a path (default: the packaged spec) or a Contract already loaded. `store`, `clock` and
+    `sleep` replace the defaults (the store the settings name, time.time, asyncio.sleep), for tests
+    that control time or share a store.
+    """
+    settings = settings or MockSettings()
+    services = Services(
+        settings,
+        store if store is not None else open_store(settings.store, settings.first_id),
+        clock=clock or time.time,
+        sleep=sleep or asyncio.sleep,
+        rng=random.Random(settings.seed),  # noqa: S311 - fault injection, not cryptography
+    )
+    return MockApp(spec if isinstance(spec, Contract) else load_contract(spec), services)
 
 
 SPEC_ENV = "SMS_MOCK_SPEC"
+
+
+def app_from_environment() -> MockApp:
+    """The app of a granian worker process: settings and spec come from the parent (`sms-mock --server granian`)."""
+    spec = os.environ.get(SPEC_ENV) or None
+    return create_app(settings_from_json(os.environ[SETTINGS_ENV]), spec)

@@ -41,7 +41,7 @@ def inspection_routes(app: MockApp) -> list[Route]:
                 "status": "ok",
                 "spec": str(app.contract.path.name),
                 "spec_sha256": app.contract.fingerprint,
-                "outbox_count": app.outbox.count(),
+                "outbox_count": await app.outbox.count(),
             }
         )
 
@@ -50,16 +50,16 @@ def inspection_routes(app: MockApp) -> list[Route]:
         limit = query.get("limit")
         if limit is not None and (not limit.isdigit() or int(limit) < 1):
             return _problem(400, "limit must be a positive integer")
-        found = app.outbox.list(
+        found = await app.outbox.list(
             recipient=query.get("recipient"), sender=query.get("sender"), limit=int(limit) if limit else None
         )
         return _json({"count": len(found), "messages": found})
 
     async def clear_outbox(request: Request) -> Response:
-        return _json({"cleared": app.clear()})
+        return _json({"cleared": await app.clear()})
 
     async def get_message(request: Request) -> Response:
-        found = app.outbox.get(request.path_params["message_id"])
+        found = await app.outbox.get(request.path_params["message_id"])
         if found is None:
             return _problem(404, f"no message {request.path_params['message_id']} in the outbox")
         return _json(found)

@@ -41,12 +41,18 @@ class InProcessTransport(httpx.BaseTransport):
 
 
 class MockHandle:
-    """A running mock as a test sees it: where it is, a valid token, its outbox and its faults."""
+    """A running mock as a test sees it: where it is, a valid token, its outbox and its faults.
 
-    def __init__(self, base_url: str, token: str, *, timeout: float = 5.0) -> None:
+    `MockHandle(url, token)` reaches a mock over HTTP; with `transport=InProcessTransport(app)` it
+    reaches an app in this process.
+    """
+
+    def __init__(
+        self, base_url: str, token: str, *, timeout: float = 5.0, transport: httpx.BaseTransport | None = None
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
-        self._http = httpx.Client(base_url=self.base_url, timeout=timeout)
+        self._http = httpx.Client(base_url=self.base_url, timeout=timeout, transport=transport)
 
     def __repr__(self) -> str:
         return f"MockHandle({self.base_url!r})"

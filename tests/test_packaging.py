@@ -1,4 +1,4 @@
-"""`pip install .` gives one wheel with the generated, client and mock packages, the spec, and lean runtime needs."""
+"""`pip install .` gives one wheel: the core, generated, client and mock packages, the spec, lean runtime needs."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ def wheel(root: Path, tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFi
 def test_the_wheel_holds_every_package_and_the_spec(wheel: zipfile.ZipFile, root: Path) -> None:
     names = set(wheel.namelist())
     for required in (
+        "sms_contract/__init__.py",
+        "sms_contract/py.typed",
         "sms_api/__init__.py",
         "sms_api/api/sending/send_webservice.py",
         "sms_client/__init__.py",
@@ -31,7 +33,7 @@ def test_the_wheel_holds_every_package_and_the_spec(wheel: zipfile.ZipFile, root
         "sms_mock/py.typed",
     ):
         assert required in names
-    assert wheel.read("sms_mock/openapi/sms-api.yaml") == (root / "openapi" / "sms-api.yaml").read_bytes()
+    assert wheel.read("sms_contract/openapi/sms-api.yaml") == (root / "openapi" / "sms-api.yaml").read_bytes()
     assert not [n for n in names if n.startswith(("tests/", "contract_tests/", "scripts/"))]
 
 

@@ -11,7 +11,7 @@ import pytest
 from sms_api import AuthenticatedClient
 from sms_api.api.sending import send_webservice
 from sms_api.models import ErrorEnvelope, SendParams, SendSuccessEnvelope, WebserviceSendRequest
-from sms_mock.spec import Contract
+from sms_contract.spec import Contract
 
 TOKEN = "a-raw-token-of-thirty-characters-0001"
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
 import sms_api.models
-from sms_mock.spec import Contract, load_contract, without_extensions
+from sms_contract.spec import Contract, load_contract, without_extensions
 
 CONTRACT = load_contract()
 MODEL_NAMES = sorted(sms_api.models.__all__)

@@ -16,6 +16,7 @@ from sms_client import (
     AsyncSmsClient,
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ContractViolationError,
     InvalidRequestError,
     RateLimitError,
@@ -23,10 +24,11 @@ from sms_client import (
     SmsClient,
     ValidationError,
 )
-from sms_mock import DEVELOPMENT_TOKEN, Faults, MockApp, MockSettings
+from sms_contract.spec import Contract
+from sms_mock import DEVELOPMENT_TOKEN, Faults, MockApp, MockSettings, create_app
 from sms_mock.server import MockServer
-from sms_mock.spec import Contract
 from sms_mock.testing import InProcessTransport
+from tests.conftest import inspect
 
 SENDER, TO = "+983000505", "+989120000000"
 TEHRAN = timezone(timedelta(hours=3, minutes=30))
@@ -48,7 +50,7 @@ class Target:
 
 @pytest.fixture(params=["in-process", "http"])
 def target(request: pytest.FixtureRequest, contract: Contract) -> Iterator[Target]:
-    app = MockApp(contract, MockSettings(check_responses=True))
+    app = create_app(MockSettings(check_responses=True), contract)
     if request.param == "in-process":
         yield Target(app, "http://mock", InProcessTransport(app), httpx.ASGITransport(app=app))
         return
@@ -62,7 +64,7 @@ def test_send_now(target: Target) -> None:
     assert result.outbox_ids == (1,)
     assert result.outbox_id == 1
     assert (result.encoding, result.parts, result.attempts, result.send_time) == ("UCS-2", 1, 1, None)
-    record = target.app.outbox.get(1)
+    record = inspect(target.app).message(1)
     assert record is not None
     assert (record.sender, record.recipients, record.message) == (SENDER, [TO, "+989350000000"], "کد ورود شما: ۴۸۲۱ 🔐")
 
@@ -74,7 +76,7 @@ def test_send_scheduled_in_tehran_time_goes_out_as_utc(target: Target) -> None:
     expected = when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
     assert expected.endswith("15:30:00")
     assert result.send_time == expected
-    record = target.app.outbox.get(result.outbox_id)
+    record = inspect(target.app).message(result.outbox_id)
     assert record is not None
     assert record.send_time == expected
 
@@ -93,7 +95,7 @@ def test_async_client_sends_and_raises_the_same_way(target: Target) -> None:
                 await sms.send(SENDER, TO, "x")
 
     asyncio.run(scenario())
-    assert target.app.outbox.count() == 2
+    assert inspect(target.app).count() == 2
 
 
 def test_wrong_token_is_an_authentication_error(target: Target) -> None:
@@ -115,14 +117,13 @@ def test_a_refused_sender_line_is_a_validation_error_with_field_errors(target: T
 
 def test_a_repeat_within_40_seconds_is_a_rate_limit_error_and_not_retried(target: Target) -> None:
     waits: list[float] = []
-    with target.client(retry=5) as sms:
-        sms._sleep = waits.append
+    with target.client(retry=5, sleep=waits.append) as sms:
         sms.send(SENDER, TO, "تکراری")
         with pytest.raises(RateLimitError) as caught:
             sms.send(SENDER, TO, "تکراری")
     assert caught.value.field_errors == {"params.recipients.0": [caught.value.message]}
     assert waits == []
-    assert target.app.outbox.count() == 1
+    assert inspect(target.app).count() == 1
 
 
 def test_a_body_too_large_is_a_bad_request_error(target: Target) -> None:
@@ -136,15 +137,15 @@ def test_a_body_too_large_is_a_bad_request_error(target: Target) -> None:
 def test_server_errors(target: Target, status: int) -> None:
     target.app.settings.faults = Faults(failure_rate=1.0, failure_statuses=(status,), retry_after_seconds=0)
     waits: list[float] = []
-    with target.client(retry=2) as sms:
-        sms._sleep = waits.append
-        with pytest.raises(ServerError) as caught:
-            sms.send(SENDER, TO, "x")
+    with target.client(retry=2, sleep=waits.append) as sms, pytest.raises(ServerError) as caught:
+        sms.send(SENDER, TO, "x")
     assert caught.value.status_code == status
+    assert caught.value.attempts == (3 if status == 503 else 1)
+    assert ("gave up after 3 attempts" in getattr(caught.value, "__notes__", [])) == (status == 503)
     # 503 with Retry-After is retried (twice here, then given up); 500 is not retried at all.
     assert len(waits) == (2 if status == 503 else 0)
     assert caught.value.retry_after == (0 if status == 503 else None)
-    assert target.app.outbox.count() == 0
+    assert inspect(target.app).count() == 0
 
 
 def test_local_checks_raise_before_any_traffic(target: Target) -> None:
@@ -161,14 +162,14 @@ def test_local_checks_raise_before_any_traffic(target: Target) -> None:
         with pytest.raises(InvalidRequestError, match="more than 3 months"):
             sms.send(SENDER, TO, "x", send_at=datetime.now(UTC) + timedelta(days=100))
     assert isinstance(caught.value, ValueError)
-    assert target.app.outbox.count() == 0
+    assert inspect(target.app).count() == 0
 
 
 def test_persian_digits_in_numbers_are_sent_as_ascii(target: Target) -> None:
     with target.client() as sms:
         result = sms.send("+۹۸۳۰۰۰۵۰۵", "+۹۸۹۱۲۰۰۰۰۰۰۰", "ارقام فارسی")
     assert result.recipients == (TO,)
-    record = target.app.outbox.get(result.outbox_id)
+    record = inspect(target.app).message(result.outbox_id)
     assert record is not None
     assert (record.sender, record.recipients) == (SENDER, [TO])
 
@@ -244,3 +245,41 @@ def test_the_generated_functions_stay_available(target: Target) -> None:
         parsed = send_webservice.sync(client=sms.generated, body=body)
     assert isinstance(parsed, SendSuccessEnvelope)
     assert parsed.data.message_outbox_ids == [1]
+
+
+def test_a_send_after_close_is_a_client_closed_error(target: Target) -> None:
+    sms = target.client()
+    sms.close()
+    with pytest.raises(ClientClosedError, match="closed"):
+        sms.send(SENDER, TO, "بعد از بستن")
+
+    async def after_aclose() -> None:
+        async with target.async_client() as closed:
+            pass
+        with pytest.raises(ClientClosedError):
+            await closed.send(SENDER, TO, "بعد از بستن")
+
+    asyncio.run(after_aclose())
+    assert inspect(target.app).count() == 0
+
+
+@pytest.mark.parametrize("missing", ["connect", "read", "write", "pool"])
+def test_every_timeout_must_be_finite(missing: str) -> None:
+    with pytest.raises(ValueError, match="finite"):
+        SmsClient(DEVELOPMENT_TOKEN, timeout=httpx.Timeout(5.0, **{missing: None}))
+
+
+def test_an_api_error_keeps_the_answers_headers(target: Target) -> None:
+    target.app.settings.faults = Faults(failure_rate=1.0, failure_statuses=(503,), retry_after_seconds=7)
+    with target.client(retry=0) as sms, pytest.raises(ServerError) as caught:
+        sms.send(SENDER, TO, "x")
+    assert caught.value.headers["retry-after"] == "7"
+    assert caught.value.headers["Content-Type"] == "application/json"
+    assert caught.value.retry_after == 7
+
+
+def test_the_schedule_window_is_judged_by_the_clients_clock(target: Target) -> None:
+    fixed = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
+    with target.client(clock=lambda: fixed) as sms, pytest.raises(InvalidRequestError) as caught:
+        sms.send(SENDER, TO, "x", send_at=fixed + timedelta(minutes=4))
+    assert "less than 5 minutes" in caught.value.field_errors["send_time"][0]

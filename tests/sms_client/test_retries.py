@@ -6,6 +6,8 @@ import asyncio
 import random
 import socket
 import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import httpx
 import pytest
@@ -19,11 +21,12 @@ from sms_client import (
     SmsClient,
     TransportError,
 )
-from sms_client._errors import RateLimitError
-from sms_mock import DEVELOPMENT_TOKEN, Faults, MockApp, MockSettings
+from sms_client._errors import RateLimitError, retry_after_seconds
+from sms_contract.spec import Contract
+from sms_mock import DEVELOPMENT_TOKEN, Faults, MockApp, MockSettings, create_app
 from sms_mock.server import MockServer
-from sms_mock.spec import Contract
 from sms_mock.testing import InProcessTransport
+from tests.conftest import inspect
 
 SENDER, TO = "+983000505", "+989120000000"
 UNAVAILABLE = (
@@ -50,13 +53,17 @@ class FailingFirst(httpx.BaseTransport):
 
 @pytest.fixture
 def app(contract: Contract) -> MockApp:
-    return MockApp(contract, MockSettings(check_responses=True))
+    return create_app(MockSettings(check_responses=True), contract)
 
 
 def _client(transport: httpx.BaseTransport, waits: list[float], **options: object) -> SmsClient:
-    sms = SmsClient(DEVELOPMENT_TOKEN, base_url="http://mock", transport=transport, **options)  # type: ignore[arg-type]
-    sms._sleep = waits.append
-    return sms
+    return SmsClient(
+        DEVELOPMENT_TOKEN,
+        base_url="http://mock",
+        transport=transport,
+        sleep=waits.append,
+        **options,  # type: ignore[arg-type]
+    )
 
 
 @pytest.mark.parametrize(
@@ -81,7 +88,7 @@ def test_failures_before_the_provider_saw_the_send_are_retried_and_it_is_sent_on
     assert len(waits) == 1
     if isinstance(failure, httpx.Response):
         assert waits[0] >= 2  # Retry-After is honoured
-    assert [m.message for m in app.outbox.list()] == ["یک بار"]
+    assert [m.message for m in inspect(app).messages()] == ["یک بار"]
 
 
 @pytest.mark.parametrize(
@@ -136,7 +143,7 @@ def test_429_is_never_retried(app: MockApp) -> None:
         with pytest.raises(RateLimitError):
             sms.send(SENDER, TO, "بار اول")
     assert waits == []
-    assert app.outbox.count() == 1
+    assert inspect(app).count() == 1
 
 
 def test_wait_policy_unit() -> None:
@@ -160,8 +167,7 @@ def _free_port() -> int:
 
 def test_over_http_a_refused_connection_is_retried_then_reported() -> None:
     waits: list[float] = []
-    sms = SmsClient(DEVELOPMENT_TOKEN, base_url=f"http://127.0.0.1:{_free_port()}", retry=2)
-    sms._sleep = waits.append
+    sms = SmsClient(DEVELOPMENT_TOKEN, base_url=f"http://127.0.0.1:{_free_port()}", retry=2, sleep=waits.append)
     with sms, pytest.raises(ConnectionFailedError) as caught:
         sms.send(SENDER, TO, "x")
     assert len(waits) == 2
@@ -172,15 +178,20 @@ def test_over_http_a_read_timeout_is_not_retried_and_the_mock_got_the_send_once(
     settings = MockSettings(faults=Faults(latency_ms=(300, 300)))
     with MockServer(settings) as server:
         waits: list[float] = []
-        sms = SmsClient(DEVELOPMENT_TOKEN, base_url=server.base_url, timeout=httpx.Timeout(0.1, connect=2.0), retry=5)
-        sms._sleep = waits.append
+        sms = SmsClient(
+            DEVELOPMENT_TOKEN,
+            base_url=server.base_url,
+            timeout=httpx.Timeout(0.1, connect=2.0),
+            retry=5,
+            sleep=waits.append,
+        )
         with sms, pytest.raises(ResponseTimeoutError, match="may have been sent"):
             sms.send(SENDER, TO, "دیر رسید")
         deadline = time.monotonic() + 5
-        while server.app.outbox.count() == 0 and time.monotonic() < deadline:
+        while inspect(server.app).count() == 0 and time.monotonic() < deadline:
             time.sleep(0.02)
         assert waits == []
-        assert [m.message for m in server.app.outbox.list()] == ["دیر رسید"]
+        assert [m.message for m in inspect(server.app).messages()] == ["دیر رسید"]
 
 
 def test_async_client_retries_the_same_way(app: MockApp) -> None:
@@ -203,12 +214,44 @@ def test_async_client_retries_the_same_way(app: MockApp) -> None:
 
     async def scenario() -> int:
         transport = AsyncFailingFirst()
-        async with AsyncSmsClient(DEVELOPMENT_TOKEN, base_url="http://mock", transport=transport) as sms:
-            sms._sleep = record
+        async with AsyncSmsClient(DEVELOPMENT_TOKEN, base_url="http://mock", transport=transport, sleep=record) as sms:
             result = await sms.send(SENDER, TO, "ناهمگام")
         assert transport.calls == 3
         return result.attempts
 
     assert asyncio.run(scenario()) == 3
     assert len(waits) == 2
-    assert app.outbox.count() == 1
+    assert inspect(app).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("3", 3.0),
+        ("1.5", 1.5),
+        ("0", 0.0),
+        ("Wed, 01 Jan 2031 12:00:05 GMT", 5.0),
+        ("Tue, 31 Dec 2030 00:00:00 GMT", 0.0),
+    ],
+    ids=["seconds", "fraction", "zero", "http-date", "http-date-in-the-past"],
+)
+def test_retry_after_is_read_as_seconds_or_as_an_http_date(value: str, seconds: float) -> None:
+    assert retry_after_seconds(value, now=datetime(2031, 1, 1, 12, 0, tzinfo=UTC)) == seconds
+
+
+@pytest.mark.parametrize("value", ["", "soon", "-1", "1e3", "۵", "1.5.5", "12345678901"])
+def test_an_unreadable_retry_after_is_none(value: str) -> None:
+    assert retry_after_seconds(value) is None
+
+
+def test_a_fractional_or_dated_retry_after_is_honoured(app: MockApp) -> None:
+    in_two_seconds = format_datetime(datetime.now(UTC) + timedelta(seconds=3), usegmt=True)
+    waits: list[float] = []
+    failures: list[Exception | httpx.Response] = [
+        httpx.Response(503, content=UNAVAILABLE, headers={"Retry-After": "1.5", "Content-Type": "application/json"}),
+        httpx.Response(503, content=UNAVAILABLE, headers={"Retry-After": in_two_seconds}),
+    ]
+    with _client(FailingFirst(InProcessTransport(app), failures), waits, retry=RetryPolicy(max_retries=2)) as sms:
+        assert sms.send(SENDER, TO, "صبر").attempts == 3
+    assert waits[0] >= 1.5
+    assert 1.0 <= waits[1] <= 3.0

@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from sms_client import AsyncSmsClient, SmsClient, SmsError
-from sms_mock import MockApp, MockSettings
-from sms_mock.spec import Contract
+from sms_contract.spec import Contract
+from sms_mock import MockSettings, create_app
 from sms_mock.testing import InProcessTransport
 
 SECRET = "s3cr3t-T0KEN-that-must-never-leak-0123456789"
@@ -34,7 +34,7 @@ def test_errors_and_logs_of_every_kind_never_show_the_token(
     contract: Contract, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)  # httpx and httpcore log every exchange at DEBUG
-    app = MockApp(contract, MockSettings(tokens=frozenset({SECRET})))
+    app = create_app(MockSettings(tokens=frozenset({SECRET})), contract)
     said: list[str] = []
 
     def timeout(request: httpx.Request) -> httpx.Response:
@@ -65,7 +65,7 @@ def test_errors_and_logs_of_every_kind_never_show_the_token(
 
 
 def test_async_client_hides_the_token_too(contract: Contract) -> None:
-    app = MockApp(contract, MockSettings(tokens=frozenset({SECRET})))
+    app = create_app(MockSettings(tokens=frozenset({SECRET})), contract)
 
     async def scenario() -> str:
         async with AsyncSmsClient(SECRET, base_url="http://mock", transport=httpx.ASGITransport(app=app)) as sms:
@@ -75,3 +75,27 @@ def test_async_client_hides_the_token_too(contract: Contract) -> None:
             return _everything_said(caught.value)
 
     assert SECRET not in asyncio.run(scenario())
+
+
+def _said_below(error: BaseException) -> str:
+    """What a traceback with locals shows of the frames below this test's own (which holds its arguments)."""
+    assert error.__traceback__ is not None
+    below = traceback.TracebackException(type(error), error, error.__traceback__.tb_next, capture_locals=True)
+    frames: list[str] = []
+    tb = error.__traceback__.tb_next
+    while tb is not None:
+        frames.extend(repr(value) for value in tb.tb_frame.f_locals.values())  # repr must not raise either
+        tb = tb.tb_next
+    return "".join(below.format()) + "\n".join(frames)
+
+
+def test_a_construction_that_fails_half_way_leaves_no_token_in_any_frame() -> None:
+    with pytest.raises(ValueError, match="token is needed") as early:
+        SmsClient(" " + SECRET)
+    padded = _said_below(early.value)
+    with pytest.raises(ValueError, match="finite") as half_way:
+        SmsClient(SECRET, timeout=httpx.Timeout(5.0, write=None))
+    late = _said_below(half_way.value)
+    assert "SmsClient(base_url=" in late  # the half-built client in __init__'s frame has a safe repr
+    for text in (padded, late):
+        assert SECRET not in text

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import jsonschema_rs
 import pytest
 
-from sms_mock import DEVELOPMENT_TOKEN, MockApp, MockSettings
+from sms_contract.envelope import envelope_problem
+from sms_contract.spec import Contract
+from sms_contract.validation import response_validator
+from sms_mock import DEVELOPMENT_TOKEN, MockApp, MockSettings, create_app
 from sms_mock.server import MockServer
-from sms_mock.spec import Contract
 from sms_mock.testing import InProcessTransport
 
 TOKEN = DEVELOPMENT_TOKEN
@@ -56,14 +57,12 @@ class Api:
 
 
 def assert_keeps_contract(contract: Contract, response: httpx.Response) -> None:
-    """The response is JSON, its status is documented, and its body validates against that status's schema."""
+    """The response is JSON, its status documented, its body keeps that status's schema and the envelope's rules."""
     assert response.headers["content-type"].startswith("application/json"), response.text
-    operation = contract.operation("send_webservice")
-    assert response.status_code in operation.responses, response.status_code
-    schema = operation.response(response.status_code).schema
-    assert schema is not None
-    errors = [e.message for e in jsonschema_rs.validator_for(schema).iter_errors(response.json())]
-    assert not errors, errors
+    validator = response_validator(contract.operation("send_webservice"))
+    assert validator.documents(response.status_code), response.status_code
+    assert validator.problems(response.status_code, response.json()) == []
+    assert envelope_problem(response.status_code, response.json()) is None
 
 
 def assert_error(response: httpx.Response, status: int, code: str, errors: dict[str, list[str]]) -> None:
@@ -87,8 +86,13 @@ def make_api(request: pytest.FixtureRequest, contract: Contract) -> Iterator[Mak
     """Builds a mock with the given settings and a client that reaches it in-process or over loopback HTTP."""
     cleanups: list[Callable[[], None]] = []
 
-    def make(**settings: Any) -> Api:
-        app = MockApp(contract, MockSettings(check_responses=True, **settings))
+    def make(
+        *,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+        **settings: Any,
+    ) -> Api:
+        app = create_app(MockSettings(check_responses=True, **settings), contract, clock=clock, sleep=sleep)
         client: httpx.Client
         if request.param == "in-process":
             client = httpx.Client(transport=InProcessTransport(app), base_url="http://mock")

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import orjson
 import pytest
 
+from sms_contract.spec import Contract
 from sms_mock import MockSettings
-from sms_mock.outbox import UNASSIGNED, MemoryOutbox, OutboxMessage, SqliteOutbox
+from sms_mock.outbox import Outbox
 from sms_mock.server import MockServer
-from sms_mock.spec import Contract
+from sms_mock.store import Claim, Entry, Held, MemoryStore, Store
+from sms_mock.store.sqlite import SqliteStore
+from tests.conftest import inspect
 
 from .conftest import TOKEN, Api, MakeApi, body
 
@@ -83,37 +88,89 @@ def test_sqlite_outbox_survives_a_restart(tmp_path: Path, contract: Contract) ->
         assert third.json()["data"]["message_outbox_ids"] == [3]
 
 
+def _entry(sender: str, recipients: list[str], text: str, at: float) -> Entry:
+    body = {"sending_type": "webservice", "from_number": sender, "message": text, "params": {"recipients": recipients}}
+    return Entry(orjson.dumps(body), 0, at, recipients)
+
+
+def _open(kind: str, tmp_path: Path) -> Store:
+    return MemoryStore(first_id=5) if kind == "memory" else SqliteStore(tmp_path / "o.sqlite3", first_id=5)
+
+
+def _claim(recipients: list[str], text: str, now: float, seconds: float = 40) -> Claim:
+    return Claim([("+983000505", number, text) for number in recipients], seconds, now)
+
+
 @pytest.mark.parametrize("kind", ["memory", "sqlite"])
-def test_both_outboxes_behave_alike(kind: str, tmp_path: Path) -> None:
-    outbox = MemoryOutbox(first_id=5) if kind == "memory" else SqliteOutbox(tmp_path / "o.sqlite3", first_id=5)
-    first = outbox.accept(
-        OutboxMessage(UNASSIGNED, "+983000505", [A, A, B], "سلام", None, AT, 1, "UCS-2", 4), now=100, window=40
+def test_both_stores_behave_alike(kind: str, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        store = _open(kind, tmp_path)
+        first = await store.add([_entry("+983000505", [A, A, B], "سلام", 100)], _claim([A, A, B], "سلام", 100))
+        second = await store.add([_entry("+983000505", [B], "Hi", 101)], _claim([B], "Hi", 101))
+        assert (first, second) == ([5], [6])
+        # The same text to B again within the window is refused, naming B's place, and nothing is kept.
+        with pytest.raises(Held) as held:
+            await store.add([_entry("+983000505", [C, B], "سلام", 139)], _claim([C, B], "سلام", 139))
+        assert held.value.index == 1
+        assert await store.count() == 2
+        # C was not held by the refused send; without a claim nothing is checked.
+        assert await store.add([_entry("+983000505", [C], "سلام", 139)], _claim([C], "سلام", 139)) == [7]
+        assert await store.add([_entry("+983000505", [B], "سلام", 139)], None) == [8]
+        # After the window, the identity is free again; several entries take consecutive ids.
+        two = [_entry("+983000505", [A], "سلام", 141), _entry("+983000505", [B], "دو", 141)]
+        assert await store.add(two, _claim([A], "سلام", 141)) == [9, 10]
+        assert [s.id async for s in store.newest(recipient=A)] == [9, 5]  # a number listed twice: one entry
+        assert [s.id async for s in store.newest(recipient=B)] == [10, 8, 6, 5]
+        assert [s.id async for s in store.newest(before=7)] == [6, 5]
+        assert [s.id async for s in store.newest(recipient="+989000000000")] == []
+        got = await store.get(6)
+        assert got is not None
+        assert (got.entry.body, got.entry.received_at) == (_entry("+983000505", [B], "Hi", 101).body, 101)
+        assert await store.get(99) is None
+        assert await store.clear() == 6
+        assert await store.count() == 0
+        # Ids keep increasing, and the held identities were forgotten with the entries.
+        assert await store.add([_entry("+983000505", [A], "سلام", 142)], _claim([A], "سلام", 142)) == [11]
+        await store.close()
+
+    asyncio.run(scenario())
+
+
+def test_sqlite_store_takes_over_an_outbox_of_the_earlier_layout(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(
+        """
+        CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, sender TEXT NOT NULL, recipients TEXT NOT NULL,
+            message TEXT NOT NULL, send_time TEXT, received_at TEXT NOT NULL, parts INTEGER NOT NULL,
+            encoding TEXT NOT NULL, characters INTEGER NOT NULL);
+        CREATE TABLE outbox_recipient (message_id INTEGER NOT NULL, recipient TEXT NOT NULL);
+        CREATE INDEX outbox_recipient_by_number ON outbox_recipient(recipient, message_id);
+        CREATE TABLE recent_send (key BLOB PRIMARY KEY, at REAL NOT NULL) WITHOUT ROWID;
+        """
     )
-    second = outbox.accept(
-        OutboxMessage(UNASSIGNED, "+983000505", [B], "Hi", "2026-02-01 10:00:00", AT, 1, "GSM-7", 2), now=101, window=40
+    old.execute(
+        "INSERT INTO outbox VALUES (7, '+983000505', '[\"+989120000000\"]', 'سلام 🌹', '2026-12-01 10:00:00', "
+        "'2026-11-27T12:00:00.123000+00:00', 1, 'UCS-2', 7)"
     )
-    assert isinstance(first, OutboxMessage)
-    assert isinstance(second, OutboxMessage)
-    assert (first.id, second.id) == (5, 6)
-    # The same text to B again within the window is refused, naming B's place; after it, accepted.
-    again = OutboxMessage(UNASSIGNED, "+983000505", [C, B], "سلام", None, AT, 1, "UCS-2", 4)
-    assert outbox.accept(again, now=139, window=40) == 1
-    assert outbox.count() == 2
-    assert outbox.accept(again, now=139, window=0) != 1  # a window of 0 switches the rule off
-    assert outbox.count() == 3
-    assert [m.id for m in outbox.list(recipient=A)] == [5]  # a number listed twice is still one message
-    assert [m.id for m in outbox.list(recipient=B)] == [5, 6, 7]
-    assert outbox.list(recipient="+989000000000") == []
-    assert outbox.get(6) == second
-    assert [m.id for m in outbox.list(limit=1)] == [7]
-    assert outbox.clear() == 3
-    assert outbox.count() == 0
-    after_clear = outbox.accept(
-        OutboxMessage(UNASSIGNED, "+983000505", [A], "سلام", None, AT, 1, "UCS-2", 4), now=102, window=40
-    )
-    assert isinstance(after_clear, OutboxMessage)
-    assert after_clear.id == 8  # ids keep increasing; the duplicate memory was cleared too
-    outbox.close()
+    old.execute("INSERT INTO outbox_recipient VALUES (7, '+989120000000')")
+    old.execute("UPDATE sqlite_sequence SET seq = 9 WHERE name = 'outbox'")
+    old.commit()
+    old.close()
+
+    async def scenario() -> None:
+        outbox = Outbox(SqliteStore(path))
+        (message,) = await outbox.list(recipient="+989120000000")
+        assert (message.id, message.message, message.send_time, message.received_at) == (
+            7,
+            "سلام 🌹",
+            "2026-12-01 10:00:00",
+            AT,
+        )
+        assert await outbox.store.add([_entry("+983000505", [A], "بعدی", 1.0)], None) == [10]  # ids go on
+        await outbox.store.close()
+
+    asyncio.run(scenario())
 
 
 def test_concurrent_sends_are_all_recorded_once(contract: Contract) -> None:
@@ -134,5 +191,5 @@ def test_concurrent_sends_are_all_recorded_once(contract: Contract) -> None:
     with MockServer() as server:
         ids = asyncio.run(burst(server.base_url))
         assert len(set(ids)) == 400
-        assert server.app.outbox.count() == 400
-        assert sorted(m.id for m in server.app.outbox.list()) == sorted(ids)
+        assert inspect(server.app).count() == 400
+        assert sorted(m.id for m in inspect(server.app).messages()) == sorted(ids)

@@ -8,15 +8,15 @@ import httpx
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sms_mock import MockApp, MockSettings
-from sms_mock.spec import load_contract
+from sms_contract.spec import load_contract
+from sms_mock import MockSettings, create_app
 from sms_mock.testing import InProcessTransport
 
 from .conftest import TOKEN, assert_keeps_contract, body
 
 CONTRACT = load_contract()
 CLIENT = httpx.Client(
-    transport=InProcessTransport(MockApp(CONTRACT, MockSettings(check_responses=True))), base_url="http://mock"
+    transport=InProcessTransport(create_app(MockSettings(check_responses=True), CONTRACT)), base_url="http://mock"
 )
 
 json_values = st.recursive(

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from sms_client import format_send_time
+from tests.conftest import inspect
 
 from .conftest import SENDER, Api, MakeApi, assert_error, body
 
@@ -27,7 +28,7 @@ def test_success_is_one_outbox_id_per_send_and_is_recorded(api: Api) -> None:
     }
     second = api.send(body(message="پیام دوم", params={"recipients": ["+989120000001"]}))
     assert second.json()["data"]["message_outbox_ids"] == [2]
-    record = api.app.outbox.get(1)
+    record = inspect(api.app).message(1)
     assert record is not None
     assert record.sender == SENDER
     assert record.recipients == ["+989120000000", "+989350000000"]
@@ -40,14 +41,14 @@ def test_success_is_one_outbox_id_per_send_and_is_recorded(api: Api) -> None:
 def test_scheduled_send_keeps_its_time(api: Api) -> None:
     when = in_future(days=2)
     assert api.send(body(send_time=when)).status_code == 200
-    record = api.app.outbox.get(1)
+    record = inspect(api.app).message(1)
     assert record is not None
     assert record.send_time == when
 
 
 def test_long_gsm_text_is_counted_in_parts(api: Api) -> None:
     assert api.send(body(message="Your code is 4821. " * 20)).status_code == 200
-    record = api.app.outbox.get(1)
+    record = inspect(api.app).message(1)
     assert record is not None
     assert (record.encoding, record.parts) == ("GSM-7", 3)
 
@@ -66,7 +67,7 @@ def test_missing_or_unknown_token_is_401_with_the_provider_envelope(api: Api, to
     response = api.send(token=token)
     assert_error(response, 401, "400-1", {})
     assert response.json()["meta"]["message"] == UNAUTHENTICATED
-    assert api.app.outbox.count() == 0
+    assert inspect(api.app).count() == 0
 
 
 def test_any_configured_token_is_accepted(make_api: MakeApi) -> None:
@@ -164,7 +165,7 @@ def test_wrong_shapes_are_named(api: Api, params: Any, errors: dict[str, list[st
 )
 def test_send_time_outside_the_window_is_422(api: Api, send_time: Any, message: str) -> None:
     assert_error(api.send(body(send_time=send_time())), 422, "400-2", {"send_time": [message]})
-    assert api.app.outbox.count() == 0
+    assert inspect(api.app).count() == 0
 
 
 @pytest.mark.parametrize("delta", [{"minutes": 6}, {"days": 30}, {"days": 88}])
@@ -191,7 +192,7 @@ def test_same_sender_recipient_and_text_within_40s_is_429(api: Api) -> None:
     assert_error(api.send(), 429, "400-1", {"params.recipients.0": [DUPLICATE]})
     overlap = body(params={"recipients": ["+989100000000", "+989350000000"]})
     assert_error(api.send(overlap), 429, "400-1", {"params.recipients.1": [DUPLICATE]})
-    assert api.app.outbox.count() == 1  # nothing refused was recorded
+    assert inspect(api.app).count() == 1  # nothing refused was recorded
     assert api.send(body(message="متن دیگر")).status_code == 200
     assert api.send(body(from_number="+9850002")).status_code == 200
 
@@ -203,8 +204,7 @@ def test_duplicate_rule_can_be_switched_off(make_api: MakeApi) -> None:
 
 def test_duplicate_window_expires(make_api: MakeApi) -> None:
     clock = [1000.0]
-    api = make_api()
-    api.app.clock = lambda: clock[0]
+    api = make_api(clock=lambda: clock[0])
     assert api.send().status_code == 200
     clock[0] += 39.9
     assert api.send().status_code == 429
@@ -253,11 +253,13 @@ def test_an_oversized_body_is_413(make_api: MakeApi) -> None:
     assert_error(
         api.send(body(params={"recipients": recipients})), 413, "400-1", {"body": ["حجم درخواست بیش از حد مجاز است"]}
     )
-    assert api.app.outbox.count() == 0
+    assert inspect(api.app).count() == 0
 
 
 def test_ten_thousand_recipients_fit_in_one_send(api: Api) -> None:
     recipients = [f"+98912{i:07d}" for i in range(10_000)]
     response = api.send(body(params={"recipients": recipients}))
     assert response.status_code == 200
-    assert api.app.outbox.list(recipient="+989120009999")[0].id == response.json()["data"]["message_outbox_ids"][0]
+    assert (
+        inspect(api.app).messages(recipient="+989120009999")[0].id == response.json()["data"]["message_outbox_ids"][0]
+    )

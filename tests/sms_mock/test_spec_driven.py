@@ -8,9 +8,9 @@ from typing import Any
 import httpx
 import yaml
 
+from sms_contract.spec import Contract
 from sms_mock import MockSettings
 from sms_mock.app import create_app
-from sms_mock.spec import Contract
 from sms_mock.testing import InProcessTransport
 
 from .conftest import TOKEN, body

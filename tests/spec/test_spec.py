@@ -14,7 +14,7 @@ import pytest
 import yaml
 from openapi_spec_validator import validate
 
-from sms_mock.spec import Contract, SpecError, load_contract, resolve_refs
+from sms_contract.spec import Contract, SpecError, load_contract, resolve_refs
 
 SUCCESS: dict[str, Any] = {
     "data": {"message_outbox_ids": [1123544244]},

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from sms_mock.spec import Contract
+from sms_contract.spec import Contract
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 

@@ -1,7 +1,7 @@
-"""The Persian texts and message codes the mock answers with, worded like the provider's Laravel messages.
+"""The provider's Persian texts and message codes, keyed by rule, worded like its Laravel messages.
 
 Field names in the texts come from the spec's `x-fa-label`; limits come from the schema, so a changed
-constraint changes the message too.
+constraint changes the message too. The mock answers with these; the checks compare against them.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ SEND_TIME_INVALID_DATE = "{label} یک تاریخ معتبر نیست"
 SEND_TIME_PAST = "{label} نمی‌تواند در گذشته باشد"
 SEND_TIME_TOO_SOON = "{label} باید دست کم ۵ دقیقه پس از اکنون باشد"
 SEND_TIME_TOO_FAR = "{label} نمی‌تواند بیش از ۳ ماه پس از اکنون باشد"
+# The send_time window, by the problem rules.schedule_problem names.
+SCHEDULE = {"past": SEND_TIME_PAST, "too_soon": SEND_TIME_TOO_SOON, "too_far": SEND_TIME_TOO_FAR}
 
 # message_code by situation; the same code comes with several HTTP statuses, as the provider does.
 CODE_SUCCESS = "200-1"

@@ -1,4 +1,4 @@
-"""The locally checked rules agree with the spec, and the schedule window and UTC layout are right."""
+"""The provider's rules of the core agree with the spec, and the schedule window and UTC layout are right."""
 
 from __future__ import annotations
 
@@ -6,17 +6,18 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from sms_client import (
+from sms_contract.rules import (
     E164_PATTERN,
+    MESSAGE_PATTERN,
     SEND_TIME_PATTERN,
+    add_months,
     format_send_time,
     is_blank,
     is_e164,
     normalize_digits,
     schedule_problem,
 )
-from sms_client._rules import MESSAGE_PATTERN, add_months
-from sms_mock.spec import Contract
+from sms_contract.spec import Contract
 
 TEHRAN = timezone(timedelta(hours=3, minutes=30))
 

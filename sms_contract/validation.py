@@ -1,18 +1,20 @@
-"""Request validation against the spec's schema, with the provider's field-keyed Persian errors.
+"""Compiled validators of the contract: requests with the provider's field-keyed Persian errors, and answers.
 
 A compiled validator (jsonschema-rs) answers the common case, a valid body, in one call; only an
-invalid body pays for walking the errors and wording them.
+invalid body pays for walking the errors and wording them. Each operation's validators are
+compiled once per process and shared by whoever asks (the mock, the checks, the tests).
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import jsonschema_rs
 
-from sms_client import is_blank
-
-from . import messages
+from . import texts
+from .rules import is_blank
+from .spec import Operation
 
 FieldErrors = dict[str, list[str]]
 
@@ -30,7 +32,7 @@ def _label(node: dict[str, Any], path: list[str | int]) -> str:
     if label is None:
         return str(last)
     if isinstance(last, int):
-        return f"{label} {messages.persian_number(last + 1)}"
+        return f"{label} {texts.persian_number(last + 1)}"
     return str(label)
 
 
@@ -72,10 +74,10 @@ class RequestValidator:
             if isinstance(kind, jsonschema_rs.ValidationErrorKind.Required):
                 name = str(kind.property)
                 child = node.get("properties", {}).get(name, {})
-                add([*path, name], messages.required(_label(child, [*path, name])))
+                add([*path, name], texts.required(_label(child, [*path, name])))
             elif isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
                 for name in kind.unexpected:
-                    add([*path, name], messages.schema_message(keyword, name, node, name=name))
+                    add([*path, name], texts.schema_message(keyword, name, node, name=name))
             elif (
                 keyword in ("minLength", "pattern")
                 and isinstance(error.instance, str)
@@ -83,7 +85,44 @@ class RequestValidator:
                 and node.get("minLength", 0) >= 1
             ):
                 # As the provider's framework does, an empty or blank string counts as a missing field.
-                add(path, messages.required(_label(node, path)))
+                add(path, texts.required(_label(node, path)))
             else:
-                add(path, messages.schema_message(keyword, _label(node, path), node))
+                add(path, texts.schema_message(keyword, _label(node, path), node))
         return {key: texts for key, (_, texts) in sorted(found.items(), key=lambda item: item[1][0])}
+
+
+class ResponseValidator:
+    """The documented answers of one operation: a compiled validator per status."""
+
+    def __init__(self, operation: Operation) -> None:
+        self.operation = operation
+        self._by_status = {
+            status: jsonschema_rs.validator_for(response.schema)
+            for status, response in operation.responses.items()
+            if response.schema is not None
+        }
+
+    def documents(self, status: int) -> bool:
+        return status in self._by_status
+
+    def problems(self, status: int, payload: Any) -> list[str]:
+        """What in `payload` breaks the schema of a `status` answer (`path: message` each); [] when it keeps it.
+
+        KeyError when the status is not documented: ask `documents(status)` first.
+        """
+        return [
+            f"{'/'.join(map(str, error.instance_path)) or '(root)'}: {error.message}"
+            for error in self._by_status[status].iter_errors(payload)
+        ]
+
+
+@functools.cache
+def request_validator(operation: Operation) -> RequestValidator | None:
+    """The operation's request validator, compiled on first use; None when it takes no JSON body."""
+    return RequestValidator(operation.request_schema) if operation.request_schema is not None else None
+
+
+@functools.cache
+def response_validator(operation: Operation) -> ResponseValidator:
+    """The operation's answer validators, compiled on first use."""
+    return ResponseValidator(operation)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sms_client import sms_parts
+from sms_contract.parts import sms_parts
 
 
 @pytest.mark.parametrize(

@@ -1,32 +1,32 @@
-"""Handlers of the spec's operations: the shared request pipeline, the send semantics, and example serving.
+"""The request pipeline every operation of the spec shares, and the handler that answers from examples.
 
 Every request goes through the same steps, each answering with the provider's envelope when it
 fails: injected faults, the token, a `Prefer` header, the content type, the body size, JSON
-parsing, schema validation. Then the operation's own rules run (`accept`).
+parsing. Then the operation's own handler decides (`accept`): sms_mock.sending for POST /api/send,
+ExampleHandler for any other operation of the spec.
 """
 
 from __future__ import annotations
 
-import functools
+import asyncio
 import hmac
 import logging
+import random
+import time
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import Any
 
-import jsonschema_rs
 import orjson
 
-from sms_client import sms_parts
+from sms_contract import texts
+from sms_contract.envelope import envelope_problem, error, field_error
+from sms_contract.spec import Operation
+from sms_contract.validation import request_validator, response_validator
 
-from . import envelopes, messages
-from .outbox import UNASSIGNED, OutboxMessage
-from .rules import business_errors
-from .spec import Operation, SpecError
-from .validation import RequestValidator
-
-if TYPE_CHECKING:
-    from .app import MockApp
+from . import envelopes
+from .settings import MockSettings
+from .store import Store
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -35,6 +35,19 @@ Headers = Sequence[tuple[bytes, bytes]]
 Answer = tuple[int, dict[str, Any] | bytes, Headers]
 
 log = logging.getLogger("sms_mock")
+
+
+@dataclass(frozen=True)
+class Services:
+    """What handlers use, handed to them by whoever composes the mock (create_app, or a test)."""
+
+    settings: MockSettings
+    store: Store
+    # Wall-clock seconds: the duplicate window and the schedule window are both judged by it, and
+    # several processes sharing one store agree on it.
+    clock: Callable[[], float] = time.time
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    rng: random.Random = field(default_factory=random.Random)
 
 
 class ContractViolation(Exception):
@@ -52,31 +65,27 @@ class _Rejected(Exception):
         self.answer: Answer = (status, body, headers)
 
 
-def _error(status: int, message: str, field: str | None = None, code: str = messages.CODE_FAILURE) -> _Rejected:
-    return _Rejected(status, envelopes.error(message, code, {field: [message]} if field else None))
+def _error(status: int, message: str, field: str | None = None, code: str = texts.CODE_FAILURE) -> _Rejected:
+    return _Rejected(status, error(message, code, {field: [message]} if field else None))
+
+
+def bad_request(message: str) -> _Rejected:
+    """A 400 about the body as a whole (raise it from `accept`)."""
+    return _error(400, message, "body")
 
 
 class OperationHandler:
     """The request pipeline shared by every operation; subclasses decide what a valid request does."""
 
-    def __init__(self, app: MockApp, operation: Operation) -> None:
-        self.app = app
-        self.settings = app.settings
+    def __init__(self, operation: Operation, services: Services) -> None:
+        self.services = services
+        self.settings = services.settings
         self.operation = operation
-        self.validator = RequestValidator(operation.request_schema) if operation.request_schema else None
+        self.validator = request_validator(operation)
         self.auth_header = operation.auth_header.lower().encode("latin-1") if operation.auth_header else None
-        self._tokens = [token.encode() for token in app.settings.tokens]
-        self._unauthenticated = (401, envelopes.error(messages.UNAUTHENTICATED, messages.CODE_FAILURE), ())
+        self._tokens = [token.encode() for token in services.settings.tokens]
+        self._unauthenticated = (401, error(texts.UNAUTHENTICATED, texts.CODE_FAILURE), ())
         self._warned_bearer = False
-
-    @functools.cached_property
-    def _response_checks(self) -> dict[int, Any]:
-        """Validators of the documented answers, compiled on first use (only check_responses needs them)."""
-        return {
-            status: jsonschema_rs.validator_for(response.schema)
-            for status, response in self.operation.responses.items()
-            if response.schema is not None
-        }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -89,7 +98,7 @@ class OperationHandler:
         if high > 0:
             # The answer is late, not the work: a send is recorded before the delay, as behind a slow
             # network, which is exactly when a client's read timeout cannot tell whether it was sent.
-            await self.app.sleep(self.app.random.uniform(low, high) / 1000)
+            await self.services.sleep(self.services.rng.uniform(low, high) / 1000)
         if self.settings.check_responses:
             self._check_response(status, body)
         await envelopes.send_json(send, status, body, headers)
@@ -112,29 +121,30 @@ class OperationHandler:
         if prefer is not None:
             return self._preferred(prefer.decode("latin-1"))
         if self.validator is None:
-            return await self.accept(None)
+            return await self.accept(None, b"")
         self._check_content_type(content_type)
         raw = await self._read_body(receive, content_length)
         try:
             body = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
             utf8 = "UTF-8" in str(exc)
-            raise _error(400, messages.INVALID_UTF8 if utf8 else messages.INVALID_JSON, "body") from None
+            raise bad_request(texts.INVALID_UTF8 if utf8 else texts.INVALID_JSON) from None
         if not isinstance(body, dict):
-            raise _error(400, messages.NOT_AN_OBJECT, "body")
-        return await self.accept(body)
+            raise bad_request(texts.NOT_AN_OBJECT)
+        return await self.accept(body, raw)
 
-    async def accept(self, body: dict[str, Any] | None) -> Answer:
+    async def accept(self, body: dict[str, Any] | None, raw: bytes) -> Answer:
+        """The operation's answer to a request that passed the shared steps (`raw` is the body as received)."""
         raise NotImplementedError
 
     def _inject_failure(self) -> None:
-        faults, rng = self.settings.faults, self.app.random
+        faults, rng = self.settings.faults, self.services.rng
         if rng.random() < faults.failure_rate:
             status = rng.choice(faults.failure_statuses)
             if status == 503:
-                body = envelopes.error(messages.UNAVAILABLE, messages.CODE_UNAVAILABLE)
+                body = error(texts.UNAVAILABLE, texts.CODE_UNAVAILABLE)
                 raise _Rejected(503, body, [(b"retry-after", str(faults.retry_after_seconds).encode())])
-            raise _Rejected(500, envelopes.error(messages.SERVER_ERROR, messages.CODE_SERVER_ERROR))
+            raise _Rejected(500, error(texts.SERVER_ERROR, texts.CODE_SERVER_ERROR))
 
     def _authorized(self, given: bytes | None) -> bool:
         if not given:
@@ -156,16 +166,16 @@ class OperationHandler:
         if name is not None:
             found = self.operation.example(name)
             if found is None or (code is not None and str(found[0]) != code):
-                raise _error(400, messages.UNKNOWN_PREFER.format(value=prefer), "Prefer")
+                raise _error(400, texts.UNKNOWN_PREFER.format(value=prefer), "Prefer")
             status, body = found
         elif code is not None and code.isdigit() and int(code) in self.operation.responses:
             status = int(code)
             examples = self.operation.responses[status].examples
             if not examples:
-                raise _error(400, messages.UNKNOWN_PREFER.format(value=prefer), "Prefer")
+                raise _error(400, texts.UNKNOWN_PREFER.format(value=prefer), "Prefer")
             body = next(iter(examples.values()))
         else:
-            raise _error(400, messages.UNKNOWN_PREFER.format(value=prefer), "Prefer")
+            raise _error(400, texts.UNKNOWN_PREFER.format(value=prefer), "Prefer")
         headers: Headers = ()
         if "Retry-After" in self.operation.responses[status].headers:
             headers = [(b"retry-after", str(self.settings.faults.retry_after_seconds).encode())]
@@ -177,15 +187,15 @@ class OperationHandler:
             return
         media, _, params = (content_type or b"").partition(b";")
         if media.strip().lower() != b"application/json":
-            raise _error(415, messages.UNSUPPORTED_MEDIA_TYPE, "content_type")
+            raise _error(415, texts.UNSUPPORTED_MEDIA_TYPE, "content_type")
         charset = params.strip().lower()
         if charset.startswith(b"charset=") and charset[8:].strip(b'" ') not in (b"utf-8", b"utf8"):
-            raise _error(415, messages.UNSUPPORTED_MEDIA_TYPE, "content_type")
+            raise _error(415, texts.UNSUPPORTED_MEDIA_TYPE, "content_type")
 
     async def _read_body(self, receive: Receive, content_length: bytes | None) -> bytes:
         limit = self.settings.max_body_bytes
         if content_length is not None and content_length.isdigit() and int(content_length) > limit:
-            raise _error(413, messages.TOO_LARGE, "body")
+            raise _error(413, texts.TOO_LARGE, "body")
         message = await receive()
         if message["type"] == "http.disconnect":
             raise _ClientGone
@@ -202,63 +212,29 @@ class OperationHandler:
             size += len(chunk)
             chunks.append(chunk)
         if size > limit:
-            raise _error(413, messages.TOO_LARGE, "body")
+            raise _error(413, texts.TOO_LARGE, "body")
         return b"".join(chunks)
 
     def _check_response(self, status: int, answer: dict[str, Any] | bytes) -> None:
+        """The contract suite's own judgement of an answer (schema, then the envelope's rules)."""
         body = orjson.loads(answer) if isinstance(answer, bytes) else answer
-        check = self._response_checks.get(status)
-        if check is None:
+        validator = response_validator(self.operation)
+        if not validator.documents(status):
             raise ContractViolation(f"status {status} is not documented for {self.operation.operation_id}")
-        problems = [e.message for e in check.iter_errors(body)]
+        problems = validator.problems(status, body)
         if problems:
             raise ContractViolation(f"{status} body breaks the spec: {problems}")
-
-
-class SendHandler(OperationHandler):
-    """POST /api/send: validation, the provider's rules, the duplicate window, then the outbox."""
-
-    operation_id = "send_webservice"
-
-    def __init__(self, app: MockApp, operation: Operation) -> None:
-        super().__init__(app, operation)
-        if self.validator is None:
-            raise SpecError(f"{operation.operation_id} needs a JSON request body schema")
-        self.request_validator: RequestValidator = self.validator
-
-    async def accept(self, body: dict[str, Any] | None) -> Answer:
-        if body is None:
-            raise _error(400, messages.NOT_AN_OBJECT, "body")
-        validator = self.request_validator
-        errors = {} if validator.is_valid(body) else validator.field_errors(body)
-        now = datetime.now(UTC)
-        sender_lines = self.settings.sender_lines
-        if "send_time" in body or sender_lines is not None:
-            for field, texts in business_errors(body, validator.schema, now, sender_lines).items():
-                errors.setdefault(field, texts)
-        if errors:
-            return 422, envelopes.field_error(errors), ()
-        text = body["message"]
-        parts = sms_parts(text)
-        message = OutboxMessage(
-            UNASSIGNED, body["from_number"], body["params"]["recipients"], text, body.get("send_time"),
-            now, parts.parts, parts.encoding, parts.characters,
-        )  # fmt: skip
-        window = self.settings.duplicate_window_seconds
-        accepted = self.app.outbox.accept(message, now=self.app.clock(), window=window)
-        if isinstance(accepted, int):
-            refusal = messages.DUPLICATE.format(seconds=messages.persian_number(round(window)))
-            errors = {f"params.recipients.{accepted}": [refusal]}
-            return 429, envelopes.error(refusal, messages.CODE_FAILURE, errors), ()
-        return 200, envelopes.success_bytes(accepted.id), ()
+        problem = envelope_problem(status, body)
+        if problem is not None:
+            raise ContractViolation(problem)
 
 
 class ExampleHandler(OperationHandler):
     """Any other operation of the spec: validated like the rest, answered with its first success example."""
 
-    async def accept(self, body: dict[str, Any] | None) -> Answer:
+    async def accept(self, body: dict[str, Any] | None, raw: bytes) -> Answer:
         if body is not None and self.validator is not None and not self.validator.is_valid(body):
-            return 422, envelopes.field_error(self.validator.field_errors(body)), ()
+            return 422, field_error(self.validator.field_errors(body)), ()
         for status, response in sorted(self.operation.responses.items()):
             if 200 <= status < 300 and response.examples:
                 return status, next(iter(response.examples.values())), ()

@@ -1,7 +1,7 @@
-"""Load the OpenAPI contract once and expose what the mock and the checks derive from it.
+"""The OpenAPI contract loaded once: its operations, responses, examples and schemas with every `$ref` resolved.
 
-Everything the mock knows about the API (routes, request schemas, response schemas, named
-examples, the auth header, Persian field labels) is read here from `openapi/sms-api.yaml`.
+Everything the mock and the checks know about the API (routes, request schemas, response schemas,
+named examples, the auth header, Persian field labels) is read here from `openapi/sms-api.yaml`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
-# In a wheel the spec is packaged beside this module; in a checkout it is the repo's openapi/.
+# In a wheel the spec is packaged inside this package; in a checkout it is the repo's openapi/.
 _CANDIDATES = (_PACKAGE_DIR / "openapi" / "sms-api.yaml", _PACKAGE_DIR.parent / "openapi" / "sms-api.yaml")
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -76,7 +76,7 @@ class ResponseSpec:
     headers: dict[str, dict[str, Any]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: compiled validators are cached per operation
 class Operation:
     """One operation of the spec: where it lives, what it accepts, what it may answer."""
 

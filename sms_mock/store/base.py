@@ -1,0 +1,80 @@
+"""What a store of the outbox implements: storage only, behind one small async interface.
+
+The rules live with the send (`sms_mock.sending`): which keys make a duplicate, for how long they are
+held, what a refusal says. A store only keeps entries and holds keys, and does both in one atomic
+step, so that several processes (SQLite) or replicas (a shared server) sharing it never accept the
+same duplicate twice. Every method is a coroutine: a store that does I/O must not block the event loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+# (sender, recipient, text): what the provider's duplicate rule compares. A store may hash it.
+Identity = tuple[str, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One outbox entry: the accepted request body as received, and which of its messages this is.
+
+    Everything the inspection API shows is derived from the body when it is read (sms_mock.outbox),
+    so a store keeps the body and nothing it would have to keep in step with it.
+    """
+
+    body: bytes
+    item: int  # the index of a peer_to_peer item; 0 for the other types
+    received_at: float  # seconds since the epoch
+    recipients: Sequence[str]  # for stores that index by recipient; derived from the body
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """Identities to hold for `seconds` from `now`; a send is refused while one of them is held."""
+
+    identities: Sequence[Identity]
+    seconds: float
+    now: float
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """An entry as a store gives it back, with the id it was given."""
+
+    id: int
+    entry: Entry
+
+
+class Held(Exception):
+    """The claim's identity at `index` is still held: nothing was stored."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(index)
+        self.index = index
+
+
+class Store(Protocol):
+    """Where accepted sends are kept. Ids are positive, unique and increasing, one per entry."""
+
+    async def add(self, entries: Sequence[Entry], claim: Claim | None) -> list[int]:
+        """Hold the claim's identities and keep the entries, atomically; their ids, in order.
+
+        Raises Held, storing and holding nothing, when an identity is still held.
+        """
+        ...
+
+    def newest(self, *, before: int | None = None, recipient: str | None = None) -> AsyncIterator[Stored]:
+        """Entries newest first, with ids below `before`, only those to `recipient` if given."""
+        ...
+
+    async def get(self, message_id: int) -> Stored | None: ...
+
+    async def count(self) -> int: ...
+
+    async def clear(self) -> int:
+        """Forget every entry and every held identity; ids keep increasing. Returns how many entries went."""
+        ...
+
+    async def close(self) -> None: ...

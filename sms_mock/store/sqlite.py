@@ -1,0 +1,238 @@
+"""The outbox in a SQLite file (WAL) that survives restarts and can be shared by mock processes on one machine.
+
+Every call runs on one worker thread that owns the connection, so the event loop never waits on
+the disk or on another process's write lock. A send is committed before its 200 is written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import hashlib
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+
+import orjson
+
+from .base import Claim, Entry, Held, Identity, Stored
+
+T = TypeVar("T")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS outbox_entry (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    body BLOB NOT NULL,
+    item INTEGER NOT NULL,
+    received_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS outbox_recipient (
+    message_id INTEGER NOT NULL REFERENCES outbox_entry(id) ON DELETE CASCADE,
+    recipient TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outbox_recipient_by_number ON outbox_recipient(recipient, message_id);
+CREATE TABLE IF NOT EXISTS held_identity (
+    key BLOB PRIMARY KEY,
+    until REAL NOT NULL
+) WITHOUT ROWID;
+"""
+_BATCH = 256
+# SQLite's parameter limit is 32,766 in the versions Python ships; stay well under it.
+_IN_CHUNK = 500
+
+
+def _stored(row: tuple[int, bytes, int, float]) -> Stored:
+    # Recipients are indexed in their own table; readers derive them from the body.
+    return Stored(row[0], Entry(bytes(row[1]), row[2], row[3], ()))
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Move sends kept by the earlier layout (a column per field) into entries, keeping their ids."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(outbox)")}
+    if "sender" not in columns:
+        return
+    rows = db.execute("SELECT id, sender, recipients, message, send_time, received_at FROM outbox ORDER BY id")
+    for ident, sender, recipients, message, send_time, received_at in rows.fetchall():
+        body: dict[str, object] = {
+            "sending_type": "webservice",
+            "from_number": sender,
+            "message": message,
+            "params": {"recipients": orjson.loads(recipients)},
+        }
+        if send_time is not None:
+            body["send_time"] = send_time
+        at = datetime.fromisoformat(received_at).timestamp()
+        db.execute(
+            "INSERT INTO outbox_entry (id, body, item, received_at) VALUES (?, ?, 0, ?)",
+            (ident, orjson.dumps(body), at),
+        )
+    db.execute(
+        "INSERT INTO outbox_recipient (message_id, recipient) SELECT message_id, recipient FROM outbox_recipient_old"
+    )
+    # Ids go on from where the old sequence was, even past sends that were cleared.
+    (old,) = db.execute("SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'outbox'").fetchone()
+    (new,) = db.execute("SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'outbox_entry'").fetchone()
+    db.execute("DELETE FROM sqlite_sequence WHERE name IN ('outbox', 'outbox_entry')")
+    db.execute("INSERT INTO sqlite_sequence(name, seq) VALUES ('outbox_entry', ?)", (max(old, new),))
+    for table in ("outbox_recipient_old", "outbox", "recent_send"):
+        db.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def _key(identity: Identity) -> bytes:
+    sender, recipient, text = identity
+    return hashlib.blake2b(f"{sender}\x1f{recipient}\x1f{text}".encode(), digest_size=16).digest()
+
+
+class SqliteStore:
+    """A store in a SQLite file; several processes may share one file."""
+
+    def __init__(self, path: Path | str, first_id: int = 1) -> None:
+        self.path = Path(path)
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sms-mock-sqlite")
+        self._db: sqlite3.Connection = self._thread.submit(self._open, first_id).result()
+        self._added = 0
+
+    def _open(self, first_id: int) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode survives a crash of the mock process; only a power cut can lose a commit.
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        # SQLite's own busy handler sleeps a whole millisecond and more on a lock that another process
+        # holds for tens of microseconds; _begin() waits in much smaller steps instead.
+        db.execute("PRAGMA busy_timeout=0")
+        with db:
+            self._begin(db)
+            legacy = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'outbox' AND type = 'table'").fetchone()
+            if legacy:
+                db.execute("ALTER TABLE outbox_recipient RENAME TO outbox_recipient_old")
+                db.execute("DROP INDEX IF EXISTS outbox_recipient_by_number")
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            if first_id > 1:
+                # Start ids at first_id unless the file already went past it.
+                db.execute(
+                    "INSERT INTO sqlite_sequence(name, seq) SELECT 'outbox_entry', ? WHERE NOT EXISTS "
+                    "(SELECT 1 FROM sqlite_sequence WHERE name = 'outbox_entry')",
+                    (first_id - 1,),
+                )
+            if legacy:
+                _migrate(db)
+        return db
+
+    async def _run(self, work: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._thread, work)
+
+    @staticmethod
+    def _begin(db: sqlite3.Connection, patience: float = 10.0) -> None:
+        """BEGIN IMMEDIATE (take the write lock), retrying quickly while another process holds it."""
+        delay, deadline = 0.00002, time.monotonic() + patience
+        while True:
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.001)
+
+    def _add(self, entries: Sequence[Entry], claim: Claim | None) -> list[int]:
+        db = self._db
+        keys = [_key(identity) for identity in claim.identities] if claim is not None else []
+        with db:
+            # One write transaction for the held identities and the insert: processes sharing this
+            # file then never accept the same duplicate twice.
+            self._begin(db)
+            if claim is not None:
+                held: set[bytes] = set()
+                for start in range(0, len(keys), _IN_CHUNK):
+                    chunk = keys[start : start + _IN_CHUNK]
+                    marks = ",".join("?" * len(chunk))
+                    held.update(
+                        row[0]
+                        for row in db.execute(
+                            f"SELECT key FROM held_identity WHERE until > ? AND key IN ({marks})",  # noqa: S608
+                            (claim.now, *chunk),
+                        )
+                    )
+                if held:
+                    raise Held(next(i for i, key in enumerate(keys) if key in held))
+            ids = []
+            for entry in entries:
+                cursor = db.execute(
+                    "INSERT INTO outbox_entry (body, item, received_at) VALUES (?, ?, ?)",
+                    (entry.body, entry.item, entry.received_at),
+                )
+                message_id = int(cursor.lastrowid or 0)
+                db.executemany(
+                    "INSERT INTO outbox_recipient (message_id, recipient) VALUES (?, ?)",
+                    ((message_id, number) for number in dict.fromkeys(entry.recipients)),
+                )
+                ids.append(message_id)
+            if claim is not None:
+                until = claim.now + claim.seconds
+                db.executemany(
+                    "INSERT OR REPLACE INTO held_identity (key, until) VALUES (?, ?)", ((key, until) for key in keys)
+                )
+                self._added += 1
+                if self._added % 1000 == 0:
+                    db.execute("DELETE FROM held_identity WHERE until <= ?", (claim.now,))
+        return ids
+
+    async def add(self, entries: Sequence[Entry], claim: Claim | None) -> list[int]:
+        return await self._run(lambda: self._add(entries, claim))
+
+    def _rows(self, before: int | None, recipient: str | None) -> list[tuple[int, bytes, int, float]]:
+        where = ["id < ?"]
+        args: list[int | str] = [before if before is not None else 2**63 - 1]
+        if recipient is not None:
+            where.append("id IN (SELECT message_id FROM outbox_recipient WHERE recipient = ?)")
+            args.append(recipient)
+        sql = (
+            f"SELECT id, body, item, received_at FROM outbox_entry WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?"  # noqa: S608 - fixed fragments only
+        )
+        return list(self._db.execute(sql, (*args, _BATCH)))
+
+    async def newest(self, *, before: int | None = None, recipient: str | None = None) -> AsyncIterator[Stored]:
+        while True:
+            rows = await self._run(functools.partial(self._rows, before, recipient))
+            for row in rows:
+                yield _stored(row)
+            if len(rows) < _BATCH:
+                return
+            before = rows[-1][0]
+
+    async def get(self, message_id: int) -> Stored | None:
+        def one() -> tuple[int, bytes, int, float] | None:
+            sql = "SELECT id, body, item, received_at FROM outbox_entry WHERE id = ?"
+            found: tuple[int, bytes, int, float] | None = self._db.execute(sql, (message_id,)).fetchone()
+            return found
+
+        row = await self._run(one)
+        return _stored(row) if row else None
+
+    async def count(self) -> int:
+        return await self._run(lambda: int(self._db.execute("SELECT COUNT(*) FROM outbox_entry").fetchone()[0]))
+
+    def _clear(self) -> int:
+        db = self._db
+        with db:
+            self._begin(db)
+            cleared = int(db.execute("SELECT COUNT(*) FROM outbox_entry").fetchone()[0])
+            db.execute("DELETE FROM outbox_recipient")
+            db.execute("DELETE FROM outbox_entry")
+            db.execute("DELETE FROM held_identity")
+        return cleared
+
+    async def clear(self) -> int:
+        return await self._run(self._clear)
+
+    async def close(self) -> None:
+        await self._run(self._db.close)
+        self._thread.shutdown(wait=True)

@@ -1,0 +1,74 @@
+"""Every answer the spec shows as an example is, word for word, what the mock answers to the request that earns it.
+
+The spec's examples and the mock's texts (sms_contract.texts) are two copies of the same words; this
+test is what keeps them one. A new example in the spec needs a way to earn it here, or this fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from sms_contract.rules import format_send_time
+from sms_contract.spec import Contract
+from sms_mock import Faults
+
+from .conftest import TOKEN, Api, MakeApi, body
+
+Earn = Callable[[MakeApi], httpx.Response]
+
+
+def _send(api: Api, payload: Any = None, **headers: str) -> httpx.Response:
+    return api.send(payload, **headers)
+
+
+def _raw(make_api: MakeApi, content: bytes, content_type: str = "application/json", **settings: Any) -> httpx.Response:
+    api = make_api(**settings)
+    return api.client.post("/api/send", content=content, headers={"Authorization": TOKEN, "Content-Type": content_type})
+
+
+def _duplicate(make_api: MakeApi) -> httpx.Response:
+    api = make_api()
+    api.send()
+    return api.send()
+
+
+EARNED_BY: dict[str, Earn] = {
+    "sent": lambda make: _send(make(first_id=1123544244)),
+    "invalid_json": lambda make: _raw(make, b"{not json"),
+    "invalid_token": lambda make: _send(make(), token="not-the-token"),
+    "too_large": lambda make: _raw(make, b'{"message": "' + b"x" * 2048 + b'"}', max_body_bytes=1024),
+    "not_json": lambda make: _raw(make, b"message=salam", "application/x-www-form-urlencoded"),
+    "message_required": lambda make: _send(make(), body(message=None)),
+    "recipient_invalid": lambda make: _send(make(), body(params={"recipients": ["+989120000000", "09120000000"]})),
+    "send_time_too_soon": lambda make: _send(
+        make(), body(send_time=format_send_time(datetime.now(UTC) + timedelta(minutes=2)))
+    ),
+    "duplicate": _duplicate,
+    "server_error": lambda make: _send(make(faults=Faults(failure_rate=1.0, failure_statuses=(500,)))),
+    "unavailable": lambda make: _send(make(faults=Faults(failure_rate=1.0, failure_statuses=(503,)))),
+}
+
+
+def _examples(contract: Contract) -> dict[str, tuple[int, Any]]:
+    operation = contract.operation("send_webservice")
+    return {
+        name: (status, example)
+        for status, response in operation.responses.items()
+        for name, example in response.examples.items()
+    }
+
+
+def test_every_example_of_the_spec_can_be_earned(contract: Contract) -> None:
+    assert set(_examples(contract)) == set(EARNED_BY)
+
+
+@pytest.mark.parametrize("name", sorted(EARNED_BY))
+def test_the_mock_answers_each_example_word_for_word(make_api: MakeApi, contract: Contract, name: str) -> None:
+    status, example = _examples(contract)[name]
+    response = EARNED_BY[name](make_api)
+    assert (response.status_code, response.json()) == (status, example)
