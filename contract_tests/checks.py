@@ -16,7 +16,7 @@ from sms_contract.envelope import envelope_problem
 from sms_contract.spec import Contract
 from sms_contract.validation import response_validator
 
-SEND = "send_webservice"
+SEND = "send"
 
 
 class Disagreement(AssertionError):
@@ -69,3 +69,14 @@ def expect_refused_on(payload: Any, status: int, field: str, allowed: frozenset[
     errors = payload["meta"]["errors"]
     if not any(key == field or key.startswith(f"{field}.") for key in errors):
         raise Disagreement("server vs spec", f"the refusal does not name {field!r}: errors {errors}")
+
+
+def expect_one_id_per_message(body: dict[str, Any], payload: Any) -> None:
+    """A 200 gives one outbox id per send (webservice, pattern, votp), or one per item (peer_to_peer)."""
+    items = body.get("params") if body.get("sending_type") == "peer_to_peer" else None
+    wanted = len(items) if isinstance(items, list) else 1
+    ids = payload["data"]["message_outbox_ids"]
+    if len(ids) != wanted:
+        raise Disagreement("server vs spec", f"{len(ids)} outbox ids for a send that makes {wanted} message(s): {ids}")
+    if len(set(ids)) != len(ids):
+        raise Disagreement("server vs spec", f"outbox ids repeat within one answer: {ids}")

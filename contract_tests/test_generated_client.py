@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import jsonschema_rs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
@@ -27,24 +27,49 @@ from sms_contract.spec import without_extensions
 from sms_mock import DEVELOPMENT_TOKEN, MockApp
 from sms_mock.testing import InProcessTransport
 
-from .checks import Disagreement, ResponseChecker, expect_refused_on
+from .checks import Disagreement, ResponseChecker, expect_one_id_per_message, expect_refused_on
 from .conftest import CONTRACT, EXAMPLES, IN_PROCESS
 from .hooks import send_times
 
-REQUEST_SCHEMA = CONTRACT.schema("WebserviceSendRequest")
+REQUEST_SCHEMA = CONTRACT.schema("SendRequest")
 VALID_REQUEST = jsonschema_rs.validator_for(REQUEST_SCHEMA)
+# The generated model of each sending type (the generator ignores the discriminator; the const tags carry it).
+MODEL_NAMES = {
+    "webservice": "WebserviceSendRequest",
+    "pattern": "PatternSendRequest",
+    "votp": "VotpSendRequest",
+    "peer_to_peer": "PeerToPeerSendRequest",
+}
 MODEL_FOR_STATUS = {200: SendSuccessEnvelope} | {
-    s: ErrorEnvelope for s in CONTRACT.operation("send_webservice").responses if s != 200
+    s: ErrorEnvelope for s in CONTRACT.operation("send").responses if s != 200
 }
 
 
-def _few_recipients(body: Any) -> bool:
-    return len(body["params"]["recipients"]) <= 50
+def _small(schema: Any) -> Any:
+    """The schema with every array and string kept short: a subset of the valid bodies that is quick to draw.
+
+    Only limits are added (never loosened), so every body drawn is still valid under the real
+    schema; long texts and many recipients are checked by cases of their own.
+    """
+    if isinstance(schema, list):
+        return [_small(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    small = {key: _small(value) for key, value in schema.items()}
+    if small.get("type") == "array":
+        small["maxItems"] = min(small.get("maxItems", 3), 3)
+    if small.get("type") == "string" and "pattern" in small and "maxLength" in small:
+        small["maxLength"] = min(small["maxLength"], 70)
+    return small
 
 
-valid_bodies: st.SearchStrategy[Any] = from_schema(
-    without_extensions(REQUEST_SCHEMA), custom_formats={"provider-send-time": send_times()}
-).filter(_few_recipients)
+def _bodies(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
+    return from_schema(_small(without_extensions(schema)), custom_formats={"provider-send-time": send_times()})
+
+
+valid_bodies = _bodies(REQUEST_SCHEMA)
+# One strategy per sending type, so that every type is drawn in every run, not only when chance says so.
+BODIES = {kind: _bodies(CONTRACT.schema(name)) for kind, name in MODEL_NAMES.items()}
 
 
 @dataclass(frozen=True)
@@ -98,15 +123,16 @@ def exchange(connected: Connected, body: dict[str, Any]) -> tuple[int, Any]:
     """Send `body` through the generated client; check the request it wrote and the answer it parsed."""
     generated, client = connected.generated, connected.client
     models = generated.package.models
+    model_class = getattr(models, MODEL_NAMES.get(str(body.get("sending_type")), "WebserviceSendRequest"))
     try:
-        model = models.WebserviceSendRequest.from_dict(copy.deepcopy(body))
+        model = model_class.from_dict(copy.deepcopy(body))
     except (KeyError, TypeError, ValueError) as exc:
         raise Disagreement("spec vs generated client", f"the model cannot hold the body {body}: {exc!r}") from exc
     written = model.to_dict()
     if VALID_REQUEST.is_valid(body) and written != body:
         raise Disagreement("spec vs generated client", f"the model writes {written}, not the body {body}")
     try:
-        response = generated.package.api.sending.send_webservice.sync_detailed(client=client, body=model)
+        response = generated.package.api.sending.send.sync_detailed(client=client, body=model)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raw = connected.answers[-1]
         ResponseChecker(CONTRACT).envelope(raw)  # an answer outside the spec is the server's fault
@@ -126,64 +152,122 @@ def exchange(connected: Connected, body: dict[str, Any]) -> tuple[int, Any]:
     return int(response.status_code), payload
 
 
-@given(body=valid_bodies)
-def test_valid_bodies_are_accepted(client: Connected, body: dict[str, Any]) -> None:
+@pytest.mark.parametrize("kind", sorted(BODIES))
+@settings(max_examples=30)
+@given(data=st.data())
+def test_valid_bodies_of_every_type_are_accepted(client: Connected, kind: str, data: st.DataObject) -> None:
     EXAMPLES[IN_PROCESS] += 1
+    body = data.draw(BODIES[kind], label=f"{kind} body")
     status, payload = exchange(client, body)
     # A drawn body can repeat an earlier one within 40 seconds: the provider's duplicate rule answers 429.
     if status not in (200, 429):
         raise Disagreement(
             "server vs spec", f"a spec-valid body was refused with {status}: {payload['meta']} for {body}"
         )
+    if status == 200:
+        expect_one_id_per_message(body, payload)
 
 
-def _break(body: dict[str, Any], how: str, index: int) -> tuple[dict[str, Any], str]:
-    broken = copy.deepcopy(body)
-    recipients = broken["params"]["recipients"]
+def _recipients(body: dict[str, Any], index: int) -> tuple[list[str], str]:
+    """The recipients of a body that `index` picks (a peer_to_peer item), and where they are."""
+    if body["sending_type"] == "pattern":
+        return body["recipients"], "recipients"
+    if body["sending_type"] == "peer_to_peer":
+        item = index % len(body["params"])
+        return body["params"][item]["recipients"], f"params.{item}.recipients"
+    return body["params"]["recipients"], "params.recipients"
+
+
+def _text_field(body: dict[str, Any], index: int) -> str:
+    if body["sending_type"] == "peer_to_peer":
+        return f"params.{index % len(body['params'])}.message"
+    return "message"
+
+
+def _set(body: dict[str, Any], field: str, value: Any) -> None:
+    *parents, last = field.split(".")
+    node: Any = body
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    node[last] = value
+
+
+def _break(body: dict[str, Any], how: str, index: int) -> str:
+    """Break `body` in one field, the way `how` says; return the field the refusal must name."""
+    recipients, where = _recipients(body, index)
     position = index % len(recipients)
     if how == "sender":
-        broken["from_number"] = "0" + broken["from_number"].lstrip("+")
-        return broken, "from_number"
+        body["from_number"] = "0" + body["from_number"].lstrip("+")
+        return "from_number"
     if how == "blank message":
-        broken["message"] = " \u200c "[: 1 + index % 3].replace("\u200c", " ")
-        return broken, "message"
+        field = _text_field(body, index)
+        _set(body, field, " \t\n"[: 1 + index % 3])
+        return field
     if how == "long message":
-        broken["message"] = "پیام" * 351
-        return broken, "message"
+        field = _text_field(body, index)
+        _set(body, field, "پیام" * 351)
+        return field
     if how == "no recipients":
         recipients.clear()
-        return broken, "params.recipients"
+        return where
     if how == "local number":
         recipients[position] = "09" + recipients[position][-9:]
-        return broken, f"params.recipients.{position}"
+        return f"{where}.{position}"
     if how == "persian digits":
         recipients[position] = recipients[position].translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
-        return broken, f"params.recipients.{position}"
+        return f"{where}.{position}"
     if how == "iso time":
-        broken["send_time"] = "2027-01-01T10:00:00Z"
-        return broken, "send_time"
-    broken["send_time"] = "2020-01-01 10:00:00"  # well formed, but in the past
-    return broken, "send_time"
+        body["send_time"] = "2027-01-01T10:00:00Z"
+        return "send_time"
+    if how == "past time":
+        body["send_time"] = "2020-01-01 10:00:00"  # well formed, but in the past
+        return "send_time"
+    if how == "two recipients":
+        recipients[:] = ["+989120000000", "+989350000000"]
+        return where
+    if how == "blank code":
+        body["code"] = " " * (1 + index % 3)
+        return "code"
+    if how == "number variable":
+        body["params"]["code"] = 4821
+        return "params.code"
+    if how == "letters in the code":
+        body["message"] = "12a4"
+        return "message"
+    if how == "fifteen digits":
+        body["message"] = "1" * 15
+        return "message"
+    if how == "persian digits in the code":
+        body["message"] = "۴۸۲۱"
+        return "message"
+    raise AssertionError(f"no way to break a body {how!r}")
 
 
-HOW = [
-    "sender",
-    "blank message",
-    "long message",
-    "no recipients",
-    "local number",
-    "persian digits",
-    "iso time",
-    "past time",
-]
+COMMON = ["no recipients", "local number", "persian digits"]
+SCHEDULED = ["iso time", "past time"]
+BREAKS = {
+    "webservice": ["sender", "blank message", "long message", *COMMON, *SCHEDULED],
+    "pattern": ["sender", *COMMON, "two recipients", "blank code", "number variable"],
+    "votp": [
+        *COMMON,
+        "two recipients",
+        "letters in the code",
+        "fifteen digits",
+        "persian digits in the code",
+    ],
+    "peer_to_peer": ["sender", "blank message", "long message", *COMMON, *SCHEDULED],
+}
 
 
-@given(body=valid_bodies, how=st.sampled_from(HOW), index=st.integers(0, 100))
+@pytest.mark.parametrize(("kind", "how"), [(kind, how) for kind, hows in BREAKS.items() for how in hows])
+@settings(max_examples=8)
+@given(data=st.data(), index=st.integers(0, 100))
 def test_bodies_broken_in_one_field_are_refused_naming_it(
-    client: Connected, body: dict[str, Any], how: str, index: int
+    client: Connected, kind: str, how: str, data: st.DataObject, index: int
 ) -> None:
     EXAMPLES[IN_PROCESS] += 1
-    broken, field = _break(body, how, index)
+    broken = copy.deepcopy(data.draw(BODIES[kind], label=f"{kind} body"))
+    field = _break(broken, how, index)
     status, payload = exchange(client, broken)
     expect_refused_on(payload, status, field)
 
@@ -191,7 +275,7 @@ def test_bodies_broken_in_one_field_are_refused_naming_it(
 @pytest.mark.parametrize("status", sorted(MODEL_FOR_STATUS))
 def test_every_documented_answer_parses_into_its_model(mock_app: MockApp, status: int) -> None:
     """Every named example of every status, forced with Prefer, parses into the model the spec names."""
-    for name in CONTRACT.operation("send_webservice").response(status).examples:
+    for name in CONTRACT.operation("send").response(status).examples:
         transport = InProcessTransport(mock_app)
         with httpx.Client(transport=transport, base_url="http://mock") as http:
             answer = http.post(

@@ -81,6 +81,39 @@ def test_invalid_bodies_are_a_422_naming_the_field(
     expect_refused_on(CHECK.envelope(response), response.status_code, field)
 
 
+UNDELIVERABLE_OF_EVERY_TYPE = {
+    "pattern": (
+        {
+            "sending_type": "pattern",
+            "from_number": "+983000505",
+            "code": "contract-check",
+            "recipients": ["not-a-number"],
+            "params": {"code": "0000"},
+        },
+        "recipients.0",
+    ),
+    "votp": (
+        {"sending_type": "votp", "message": "0000", "params": {"recipients": ["not-a-number"]}},
+        "params.recipients.0",
+    ),
+    "peer_to_peer": (
+        {
+            "sending_type": "peer_to_peer",
+            "from_number": "+983000505",
+            "params": [{"recipients": ["not-a-number"], "message": "بررسی قرارداد؛ ارسال نمی‌شود"}],
+        },
+        "params.0.recipients.0",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(UNDELIVERABLE_OF_EVERY_TYPE))
+def test_every_sending_type_is_validated_naming_the_field(http: httpx.Client, target: Target, kind: str) -> None:
+    payload, field = UNDELIVERABLE_OF_EVERY_TYPE[kind]
+    response = _post(http, payload, _needs_token(target))
+    expect_refused_on(CHECK.envelope(response), response.status_code, field)
+
+
 def test_the_providers_422_example_is_answered_word_for_word(http: httpx.Client, target: Target) -> None:
     response = _post(http, body(message=None), _needs_token(target))
     meta = CHECK.envelope(response)["meta"]

@@ -92,7 +92,7 @@ def stale_client(tmp_path: Path) -> Iterator[Generated]:
     package = importlib.util.module_from_spec(spec)
     sys.modules["stale_sms_api"] = package
     spec.loader.exec_module(package)
-    importlib.import_module("stale_sms_api.api.sending.send_webservice")
+    importlib.import_module("stale_sms_api.api.sending.send")
     try:
         yield Generated(package)
     finally:

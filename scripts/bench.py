@@ -68,6 +68,23 @@ class Server:
     name: str
     command: list[str]
     port: int
+    env: dict[str, str] | None = None
+    is_mock: bool = True
+
+
+def baseline_server(ref: str, port: int) -> Server:
+    """The mock as it was at git `ref` (a worktree under .bench/), run by this venv's Python: before and after."""
+    sha = subprocess.run(["git", "rev-parse", "--verify", f"{ref}^{{commit}}"], cwd=ROOT, capture_output=True,
+                         text=True, check=True).stdout.strip()  # fmt: skip
+    tree = BENCH / f"baseline-{sha[:12]}"
+    if not tree.exists():
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(tree), sha], cwd=ROOT, check=True, capture_output=True
+        )
+    env = {**os.environ, "PYTHONPATH": f"{tree}{os.pathsep}{tree / 'generated'}"}
+    return Server(
+        f"mock at {ref} ({sha[:7]}), uvicorn", [sys.executable, "-m", "sms_mock", "--port", str(port)], port, env
+    )
 
 
 def _answers(port: int) -> bool:
@@ -87,7 +104,9 @@ def _answers(port: int) -> bool:
 def running(server: Server, timeout: float = 60.0) -> Iterator[float]:
     """Start the server, yield the seconds from launch to its first answered request, always stop it."""
     started = time.perf_counter()
-    proc = subprocess.Popen(server.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    proc = subprocess.Popen(
+        server.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=server.env
+    )
     try:
         while not _answers(server.port):
             if proc.poll() is not None or time.perf_counter() - started > timeout:
@@ -191,7 +210,7 @@ def client_overheads(rounds: int = 5, per_round: int = 4000) -> dict[str, float]
     import httpx
 
     from sms_api import AuthenticatedClient
-    from sms_api.api.sending import send_webservice
+    from sms_api.api.sending import send
     from sms_api.models import SendParams, WebserviceSendRequest
     from sms_client import SmsClient
 
@@ -224,7 +243,7 @@ def client_overheads(rounds: int = 5, per_round: int = 4000) -> dict[str, float]
         bare.post("/api/send", json=body).json()
 
     def generated_post() -> None:
-        send_webservice.sync_detailed(client=generated, body=model)
+        send.sync_detailed(client=generated, body=model)
 
     def client_send() -> None:
         sms.send("+983000505", "+989120000000", "کد ورود شما: ۴۸۲۱")
@@ -267,14 +286,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="alternating load rounds (default 3)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--update-readme", action="store_true", help="write the table into README.md")
+    parser.add_argument("--baseline", metavar="REF", help="also run the mock as it was at this git ref (before/after)")
     args = parser.parse_args(argv)
 
     wrk, prism = ensure_wrk(), ensure_prism()
     servers = [
         Server("mock, default (uvicorn)", [str(BIN / "sms-mock"), "--port", "4101"], 4101),
         Server("mock, --server granian", [str(BIN / "sms-mock"), "--port", "4102", "--server", "granian"], 4102),
-        Server("Prism " + PRISM_VERSION, [str(prism), "mock", "-h", "127.0.0.1", "-p", "4103", str(SPEC)], 4103),
     ]
+    if args.baseline:
+        servers.append(baseline_server(args.baseline, 4104))
+    servers.append(
+        Server(
+            "Prism " + PRISM_VERSION,
+            [str(prism), "mock", "-h", "127.0.0.1", "-p", "4103", str(SPEC)],
+            4103,
+            is_mock=False,
+        )
+    )
     loads: dict[str, list[Load]] = {s.name: [] for s in servers}
     startups: dict[str, list[float]] = {s.name: [] for s in servers}
     big: dict[str, dict[int, float]] = {s.name: {} for s in servers}
@@ -288,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
                 loads[server.name].append(wrk_load(wrk, server.port, args.duration, args.connections))
                 if round_ == 0:
                     big[server.name] = {n: big_send_ms(server.port, n) for n in (1000, 10_000)}
-                    if server.name.startswith("mock"):
+                    if server.is_mock:
                         exact[server.name] = exact_load(server.port)
     overheads = client_overheads()
     examples, seconds = contract_examples_per_second()

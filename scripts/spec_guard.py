@@ -3,10 +3,12 @@
 Run: `make spec-guard` (against the commit before the last change to the spec), or
 `.venv/bin/python scripts/spec_guard.py --base <ref>`. Prints every change, breaking ones first.
 
-Breaking for existing clients: a removed operation or response, a new required request field, a
-request field removed where extra fields are refused, a tightened request constraint (length, items,
-range, pattern, enum, type, additionalProperties), a response field that clients could rely on and
-that is now optional or gone, a response type or enum widened, a new security requirement.
+Breaking for existing clients: a removed operation or response, a renamed operationId (the generated
+function is renamed), a new required request field, a request field removed where extra fields are
+refused, a tightened request constraint (length, items, range, pattern, enum, type,
+additionalProperties), a request variant of a oneOf removed, a response field that clients could
+rely on and that is now optional or gone, a response type, enum or oneOf widened, a new security
+requirement.
 """
 
 from __future__ import annotations
@@ -76,9 +78,40 @@ _LIMITS = {
 _ASSERTED_FORMATS = {"date-time", "date", "time", "email", "uri", "uuid", "ipv4", "ipv6", "hostname"}
 
 
+def _variants(schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The members of a oneOf (or the schema itself) by the value of their `const` property, e.g. `webservice`."""
+    members = schema.get("oneOf") or [schema]
+    keyed: dict[str, dict[str, Any]] = {}
+    for index, member in enumerate(members):
+        tags = [p["const"] for p in member.get("properties", {}).values() if isinstance(p, dict) and "const" in p]
+        keyed[str(tags[0]) if tags else f"#{index}"] = member
+    return keyed
+
+
+def _compare_variants(old: dict[str, Any], new: dict[str, Any], role: Role, where: str) -> list[Change]:
+    """A body that is one of several schemas: each variant against its namesake (a plain schema is one variant).
+
+    A request variant removed breaks the clients that send it; one added breaks nobody. In a
+    response it is the other way round: a new variant is an answer old clients cannot read.
+    """
+    old_variants, new_variants = _variants(old), _variants(new)
+    changes: list[Change] = []
+    for tag in sorted(old_variants.keys() | new_variants.keys()):
+        at = f"{where}({tag})"
+        if tag not in new_variants:
+            changes.append(Change(role == "request", at, "variant removed"))
+        elif tag not in old_variants:
+            changes.append(Change(role == "response", at, "variant added"))
+        else:
+            changes += _compare(old_variants[tag], new_variants[tag], role, at)
+    return changes
+
+
 def _compare(old: Any, new: Any, role: Role, where: str) -> list[Change]:
     if not isinstance(old, dict) or not isinstance(new, dict):
         return []
+    if "oneOf" in old or "oneOf" in new:
+        return _compare_variants(old, new, role, where)
     changes: list[Change] = []
     old_types, new_types = _types(old), _types(new)
     if old_types != new_types and old_types and new_types:
@@ -170,6 +203,10 @@ def breaking_changes(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> list[C
                 continue
             if after.get("security") and not before.get("security"):
                 changes.append(Change(True, where, "now requires credentials"))
+            if before.get("operationId") != after.get("operationId"):
+                # The generated client names its function after it: code that calls the old name breaks.
+                what = f"operationId {before.get('operationId')!r} -> {after.get('operationId')!r}"
+                changes.append(Change(True, where, f"{what} (the generated function is renamed)"))
             changes += _compare(
                 _media_schema(before.get("requestBody", {})), _media_schema(after.get("requestBody", {})),
                 "request", f"{where} request",

@@ -1,7 +1,7 @@
 """SmsClient and AsyncSmsClient: safe sends through the generated package, with typed errors and safe retries.
 
 Both clients check locally what can be known before sending, call the generated endpoint
-(`sms_api.api.sending.send_webservice`), turn every failure into an exception of `_errors`, and
+(`sms_api.api.sending.send`), turn every failure into an exception of `_errors`, and
 retry only what `_retry` allows. They differ only in how they wait and call.
 """
 
@@ -13,7 +13,7 @@ import contextvars
 import os
 import random
 import time
-from collections.abc import Awaitable, Callable, Generator, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -22,9 +22,9 @@ from typing import Any, Self
 import httpx
 
 from sms_api import AuthenticatedClient
-from sms_api.api.sending import send_webservice
+from sms_api.api.sending import send
 from sms_api.models import SendSuccessEnvelope
-from sms_api.types import UNSET, Response
+from sms_api.types import Response
 
 from ._errors import (
     ApiError,
@@ -37,7 +37,7 @@ from ._errors import (
     error_from_response,
 )
 from ._retry import RetryPolicy
-from ._validation import PreparedSend, prepare_send
+from ._validation import PreparedSend, prepare_pattern, prepare_peer_to_peer, prepare_send, prepare_votp
 
 DEFAULT_BASE_URL = "https://edge.ippanel.com/v1"
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
@@ -102,14 +102,21 @@ def _resolve_token(token: _Hidden) -> _RawToken:
 
 @dataclass(frozen=True)
 class SendResult:
-    """An accepted send: the provider's outbox ids (one per send), what it cost, and how many attempts it took."""
+    """An accepted send: the provider's outbox ids, what it cost, and how many attempts it took.
+
+    One outbox id per send; for peer_to_peer, one per item in the order of the items. `encoding`
+    and `parts` are known for the texts the client sends itself (webservice, peer_to_peer: the
+    parts of every item added up, UCS-2 if any item needs it); None for a pattern, whose text the
+    provider fills in, and for a voice code.
+    """
 
     outbox_ids: tuple[int, ...]
     recipients: tuple[str, ...]
-    encoding: str
-    parts: int
+    encoding: str | None
+    parts: int | None
     send_time: str | None
     attempts: int
+    sending_type: str = "webservice"
 
     @property
     def outbox_id(self) -> int:
@@ -135,13 +142,15 @@ def _result(detailed: Response[Any], prepared: PreparedSend, attempts: int) -> S
     ids = parsed.data.message_outbox_ids
     if not ids or not all(isinstance(i, int) and not isinstance(i, bool) and i > 0 for i in ids):
         raise error_from_response(detailed, problem="HTTP 200 without positive integer outbox ids")
+    costs = prepared.parts
     return SendResult(
         outbox_ids=tuple(ids),
         recipients=prepared.recipients,
-        encoding=prepared.parts.encoding,
-        parts=prepared.parts.parts,
-        send_time=None if prepared.body.send_time is UNSET else str(prepared.body.send_time),
+        encoding=("UCS-2" if any(c.encoding == "UCS-2" for c in costs) else "GSM-7") if costs else None,
+        parts=sum(c.parts for c in costs) if costs else None,
+        send_time=prepared.send_time,
         attempts=attempts,
+        sending_type=prepared.body.sending_type,
     )
 
 
@@ -219,11 +228,34 @@ class _BaseClient:
             "follow_redirects": False,
         }
 
-    def _prepare(
+    # One per sending type: the local checks, then the generated body (nothing is sent yet).
+
+    def _webservice(
         self, sender: str, recipients: str | Sequence[str], message: str, send_at: datetime | None
     ) -> PreparedSend:
         self._check_open()
         return prepare_send(sender, recipients, message, send_at, now=self._clock())
+
+    def _pattern(
+        self,
+        sender: str,
+        recipient: str,
+        code: str,
+        variables: Mapping[str, str | int],
+        phonebook: Mapping[str, Any] | None,
+    ) -> PreparedSend:
+        self._check_open()
+        return prepare_pattern(sender, recipient, code, variables, phonebook)
+
+    def _votp(self, recipient: str, code: str) -> PreparedSend:
+        self._check_open()
+        return prepare_votp(recipient, code)
+
+    def _peer_to_peer(
+        self, sender: str, messages: Sequence[tuple[str | Sequence[str], str]], send_at: datetime | None
+    ) -> PreparedSend:
+        self._check_open()
+        return prepare_peer_to_peer(sender, messages, send_at, now=self._clock())
 
 
 class SmsClient(_BaseClient):
@@ -267,7 +299,40 @@ class SmsClient(_BaseClient):
         Raises InvalidRequestError before any network traffic when the input breaks a rule that can be
         checked locally, an ApiError subclass when the API refuses, a TransportError when no answer came.
         """
-        prepared = self._prepare(sender, recipients, message, send_at)
+        return self._send(self._webservice(sender, recipients, message, send_at))
+
+    def send_pattern(
+        self,
+        sender: str,
+        recipient: str,
+        code: str,
+        variables: Mapping[str, str | int],
+        *,
+        phonebook: Mapping[str, Any] | None = None,
+    ) -> SendResult:
+        """Send the approved pattern `code` filled with `variables` ({} for none) to `recipient`.
+
+        A pattern the account does not have is a `NotFoundError` (404); a variable missing or unknown
+        to the pattern is a ValidationError naming `params.<name>`. `phonebook={"id": ...}` also
+        saves the recipient to that phonebook.
+        """
+        return self._send(self._pattern(sender, recipient, code, variables, phonebook))
+
+    def send_votp(self, recipient: str, code: str) -> SendResult:
+        """Have `code` (1 to 14 digits, a str so that leading zeros stay) read out by a call to `recipient`."""
+        return self._send(self._votp(recipient, code))
+
+    def send_peer_to_peer(
+        self,
+        sender: str,
+        messages: Sequence[tuple[str | Sequence[str], str]],
+        *,
+        send_at: datetime | None = None,
+    ) -> SendResult:
+        """Send each `(recipients, text)` of `messages` from `sender` in one request: one outbox id per item."""
+        return self._send(self._peer_to_peer(sender, messages, send_at))
+
+    def _send(self, prepared: PreparedSend) -> SendResult:
         attempts = 0
         while True:
             attempts += 1
@@ -278,7 +343,7 @@ class SmsClient(_BaseClient):
 
     def _call(self, prepared: PreparedSend) -> Response[Any]:
         with _translated_errors():
-            return send_webservice.sync_detailed(client=self.generated, body=prepared.body)
+            return send.sync_detailed(client=self.generated, body=prepared.body)
 
     def close(self) -> None:
         self._closed = True
@@ -324,7 +389,35 @@ class AsyncSmsClient(_BaseClient):
         send_at: datetime | None = None,
     ) -> SendResult:
         """Send `message` from `sender` to `recipients`, now or at `send_at`; see SmsClient.send."""
-        prepared = self._prepare(sender, recipients, message, send_at)
+        return await self._send(self._webservice(sender, recipients, message, send_at))
+
+    async def send_pattern(
+        self,
+        sender: str,
+        recipient: str,
+        code: str,
+        variables: Mapping[str, str | int],
+        *,
+        phonebook: Mapping[str, Any] | None = None,
+    ) -> SendResult:
+        """Send the approved pattern `code` filled with `variables` to `recipient`; see SmsClient.send_pattern."""
+        return await self._send(self._pattern(sender, recipient, code, variables, phonebook))
+
+    async def send_votp(self, recipient: str, code: str) -> SendResult:
+        """Have `code` read out by a call to `recipient`; see SmsClient.send_votp."""
+        return await self._send(self._votp(recipient, code))
+
+    async def send_peer_to_peer(
+        self,
+        sender: str,
+        messages: Sequence[tuple[str | Sequence[str], str]],
+        *,
+        send_at: datetime | None = None,
+    ) -> SendResult:
+        """Send each `(recipients, text)` of `messages` from `sender`; see SmsClient.send_peer_to_peer."""
+        return await self._send(self._peer_to_peer(sender, messages, send_at))
+
+    async def _send(self, prepared: PreparedSend) -> SendResult:
         attempts = 0
         while True:
             attempts += 1
@@ -335,7 +428,7 @@ class AsyncSmsClient(_BaseClient):
 
     async def _call(self, prepared: PreparedSend) -> Response[Any]:
         with _translated_errors():
-            return await send_webservice.asyncio_detailed(client=self.generated, body=prepared.body)
+            return await send.asyncio_detailed(client=self.generated, body=prepared.body)
 
     async def aclose(self) -> None:
         self._closed = True

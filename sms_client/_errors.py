@@ -9,6 +9,7 @@
     └── ApiError                      the API answered with an error envelope: status, code, message, errors,
         │                             and the answer's headers and raw body
         ├── AuthenticationError       401: the token is missing, invalid or expired
+        ├── NotFoundError             404: the pattern code is not one of the account's approved patterns
         ├── ValidationError           422: `field_errors` maps each field to its Persian messages
         ├── RateLimitError            429: the same text to the same number within 40 s, or too many requests
         ├── BadRequestError           another documented 4xx (400 malformed, 413 too large, 415 media type)
@@ -91,6 +92,10 @@ class AuthenticationError(ApiError):
     """401: the token is missing, invalid or expired (a login token lasts 10 hours)."""
 
 
+class NotFoundError(ApiError):
+    """404: what the send names does not exist, such as a pattern code the account has no approved pattern for."""
+
+
 class ValidationError(ApiError):
     """422: the API refused a field; `field_errors` maps `message`, `params.recipients.3`, ... to messages."""
 
@@ -118,6 +123,7 @@ class ContractViolationError(ApiError):
 _BY_STATUS: dict[int, type[ApiError]] = {
     400: BadRequestError,
     401: AuthenticationError,
+    404: NotFoundError,
     413: BadRequestError,
     415: BadRequestError,
     422: ValidationError,

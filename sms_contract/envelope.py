@@ -34,14 +34,20 @@ def error(message: str, code: str, errors: FieldErrors | None = None) -> dict[st
     }
 
 
+def summary(errors: FieldErrors) -> str:
+    """`meta.message` of a 422: the first field's first message, then how many more there are (as Laravel writes it)."""
+    first = next(iter(errors.values()))[0]
+    return texts.with_more_errors(first, sum(len(messages) for messages in errors.values()) - 1)
+
+
 def field_error(errors: FieldErrors, code: str = texts.CODE_VALIDATION) -> dict[str, Any]:
-    """An error envelope whose `meta.message` is the first field's first message, as the provider does."""
-    return error(next(iter(errors.values()))[0], code, errors)
+    """An error envelope of field errors; `meta.message` sums them up as the provider does (summary)."""
+    return error(summary(errors), code, errors)
 
 
 def envelope_problem(status: int, payload: Any) -> str | None:
     """What breaks the envelope's rules beyond its schema: `meta.status` is true exactly on 200, and a
-    422 names its fields with `meta.message` the first of their messages (as the provider does)."""
+    422 names its fields with `meta.message` their summary (the first message, then the count of the rest)."""
     meta = payload.get("meta") if isinstance(payload, dict) else None
     if not isinstance(meta, dict):
         return None  # the schema check reports a missing meta
@@ -51,7 +57,6 @@ def envelope_problem(status: int, payload: Any) -> str | None:
     if status == 422:
         if not isinstance(errors, dict) or not errors:
             return "a 422 without field errors"
-        first = next(iter(errors.values()))
-        if isinstance(first, list) and first and meta.get("message") != first[0]:
-            return f"meta.message {meta.get('message')!r} is not the first field error {first[0]!r}"
+        if all(isinstance(v, list) and v for v in errors.values()) and meta.get("message") != summary(errors):
+            return f"meta.message {meta.get('message')!r} is not the summary of the field errors {summary(errors)!r}"
     return None

@@ -15,6 +15,7 @@ from typing import Literal
 E164_PATTERN = r"^\+[1-9][0-9]{6,14}$"
 SEND_TIME_PATTERN = r"^2[0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
 MESSAGE_PATTERN = r"[^ \t\n\v\f\r]"  # some character that is not ASCII white space
+VOTP_CODE_PATTERN = r"^[0-9]{1,14}$"  # a voice code: digits only, fewer than 15
 SEND_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 MAX_MESSAGE_CHARACTERS = 1400
 MIN_LEAD = timedelta(minutes=5)
@@ -22,6 +23,7 @@ MAX_LEAD_MONTHS = 3
 
 _E164 = re.compile(E164_PATTERN, re.ASCII)
 _NOT_BLANK = re.compile(MESSAGE_PATTERN)
+_VOTP_CODE = re.compile(VOTP_CODE_PATTERN, re.ASCII)
 # Persian (U+06F0..) and Arabic-Indic (U+0660..) digits, as people type them into forms.
 _LOCAL_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
@@ -31,6 +33,11 @@ ScheduleProblem = Literal["past", "too_soon", "too_far"]
 def is_e164(number: str) -> bool:
     # fullmatch: `$` alone would accept a trailing newline.
     return _E164.fullmatch(number) is not None
+
+
+def is_votp_code(code: str) -> bool:
+    """Digits only (ASCII), 1 to 14 of them: what a voice code may be."""
+    return _VOTP_CODE.fullmatch(code) is not None
 
 
 def is_blank(text: str) -> bool:

@@ -28,6 +28,9 @@ SEND_TIME_INVALID_DATE = "{label} یک تاریخ معتبر نیست"
 SEND_TIME_PAST = "{label} نمی‌تواند در گذشته باشد"
 SEND_TIME_TOO_SOON = "{label} باید دست کم ۵ دقیقه پس از اکنون باشد"
 SEND_TIME_TOO_FAR = "{label} نمی‌تواند بیش از ۳ ماه پس از اکنون باشد"
+PATTERN_NOT_FOUND = "الگو یافت نشد"
+PATTERN_VARIABLE_MISSING = "تکمیل گزینه متغیر {name} الزامی است"
+PATTERN_VARIABLE_UNKNOWN = "متغیر {name} در الگو تعریف نشده است"
 # The send_time window, by the problem rules.schedule_problem names.
 SCHEDULE = {"past": SEND_TIME_PAST, "too_soon": SEND_TIME_TOO_SOON, "too_far": SEND_TIME_TOO_FAR}
 
@@ -52,6 +55,11 @@ _TYPE_NAMES = {
 
 def persian_number(value: int) -> str:
     return str(value).translate(_PERSIAN_DIGITS)
+
+
+def with_more_errors(first: str, more: int) -> str:
+    """The first error and the count of the others, as the provider's framework sums up a 422."""
+    return f"{first} (و {more} خطای دیگر)" if more > 0 else first
 
 
 def required(label: str) -> str:

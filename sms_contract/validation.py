@@ -41,7 +41,7 @@ def dotted(path: list[str | int]) -> str:
 
 
 class RequestValidator:
-    """Validates a parsed JSON body against one operation's request schema."""
+    """Validates a parsed JSON body against one request schema (one branch of a oneOf body)."""
 
     def __init__(self, schema: dict[str, Any]) -> None:
         self.schema = schema
@@ -50,6 +50,14 @@ class RequestValidator:
 
     def is_valid(self, body: Any) -> bool:
         return bool(self._validator.is_valid(body))
+
+    def branch(self, body: Any) -> RequestValidator | None:
+        """The validator that judges `body`: this one (see DiscriminatedValidator for a oneOf body)."""
+        return self
+
+    def errors(self, body: Any) -> FieldErrors:
+        """{} for a valid body (one compiled call), else every failing field with its messages."""
+        return {} if self._validator.is_valid(body) else self.field_errors(body)
 
     def _sort_key(self, path: list[str | int]) -> tuple[Any, ...]:
         head = self._order.get(str(path[0]), len(self._order)) if path else -1
@@ -91,6 +99,46 @@ class RequestValidator:
         return {key: texts for key, (_, texts) in sorted(found.items(), key=lambda item: item[1][0])}
 
 
+class DiscriminatedValidator:
+    """A body that is one of several schemas told apart by a discriminator property (`sending_type`).
+
+    The branch is chosen by the property first and the body is validated against that branch
+    alone: a oneOf validated as a whole fails at its root with no field to name, and costs every
+    branch on the hot path. A missing or unknown tag is an error on the property itself.
+    """
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        self.schema = schema
+        self.property = str(schema["discriminator"]["propertyName"])
+        self.branches: dict[str, RequestValidator] = {}
+        for member in schema["oneOf"]:
+            tag = member.get("properties", {}).get(self.property, {}).get("const")
+            if not isinstance(tag, str):
+                raise ValueError(f"every oneOf member needs a string const {self.property!r} to be told apart")
+            self.branches[tag] = RequestValidator(member)
+        first = next(iter(self.branches.values())).schema["properties"][self.property]
+        self._label = str(first.get("x-fa-label", self.property))
+
+    def branch(self, body: Any) -> RequestValidator | None:
+        tag = body.get(self.property) if isinstance(body, dict) else None
+        return self.branches.get(tag) if isinstance(tag, str) else None
+
+    def is_valid(self, body: Any) -> bool:
+        branch = self.branch(body)
+        return branch is not None and branch.is_valid(body)
+
+    def errors(self, body: Any) -> FieldErrors:
+        branch = self.branch(body)
+        if branch is not None:
+            return branch.errors(body)
+        if not isinstance(body, dict) or self.property not in body:
+            return {self.property: [texts.required(self._label)]}
+        return {self.property: [texts.schema_message("enum", self._label, {})]}
+
+
+BodyValidator = RequestValidator | DiscriminatedValidator
+
+
 class ResponseValidator:
     """The documented answers of one operation: a compiled validator per status."""
 
@@ -116,10 +164,17 @@ class ResponseValidator:
         ]
 
 
+def body_validator(schema: dict[str, Any]) -> BodyValidator:
+    """The validator of a resolved request schema: by branch when it is a discriminated oneOf."""
+    if "oneOf" in schema and "discriminator" in schema:
+        return DiscriminatedValidator(schema)
+    return RequestValidator(schema)
+
+
 @functools.cache
-def request_validator(operation: Operation) -> RequestValidator | None:
+def request_validator(operation: Operation) -> BodyValidator | None:
     """The operation's request validator, compiled on first use; None when it takes no JSON body."""
-    return RequestValidator(operation.request_schema) if operation.request_schema is not None else None
+    return body_validator(operation.request_schema) if operation.request_schema is not None else None
 
 
 @functools.cache

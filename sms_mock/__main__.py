@@ -10,6 +10,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from .patterns import load_pattern_file, parse_pattern_option
 from .settings import DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, DEVELOPMENT_TOKEN, Faults, MockSettings, settings_from_env
 
 
@@ -19,6 +20,13 @@ def _latency(value: str) -> tuple[float, float]:
         return float(low), float(high or low)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected MS or MIN-MAX in milliseconds, not {value!r}") from None
+
+
+def _pattern(value: str) -> tuple[str, str]:
+    try:
+        return parse_pattern_option(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -33,6 +41,19 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--spec", type=Path, help="the OpenAPI spec (default: the packaged openapi/sms-api.yaml)")
     p.add_argument("--store", type=Path, help="keep the outbox in this SQLite file (env SMS_MOCK_STORE)")
     p.add_argument("--sender-line", action="append", metavar="N", help="a sender line of the account (repeat)")
+    p.add_argument(
+        "--pattern",
+        action="append",
+        type=_pattern,
+        metavar="CODE=TEXT",
+        help="an approved pattern, its variables written %%name%% (repeat); then unknown codes get 404",
+    )
+    p.add_argument(
+        "--patterns",
+        type=Path,
+        metavar="FILE",
+        help="approved patterns: a JSON object of code to text (env SMS_MOCK_PATTERNS)",
+    )
     p.add_argument(
         "--duplicate-window", type=float, metavar="S", help="seconds in which a repeat send is a 429 (default 40)"
     )
@@ -78,6 +99,9 @@ def settings_from_args(args: argparse.Namespace) -> MockSettings:
         changes["store"] = args.store
     if args.sender_line:
         changes["sender_lines"] = frozenset(args.sender_line)
+    if args.patterns or args.pattern:
+        from_file = load_pattern_file(args.patterns) if args.patterns else {}
+        changes["patterns"] = {**from_file, **dict(args.pattern or [])}
     if args.duplicate_window is not None:
         changes["duplicate_window_seconds"] = args.duplicate_window
     if args.no_duplicate_check:

@@ -23,9 +23,10 @@ _SUCCESS_TAIL = orjson.dumps(
 )
 
 
-def success_bytes(outbox_id: int) -> bytes:
-    """The success envelope of one send, spliced from constant parts (the hot path's answer)."""
-    return b'%s%d]},"meta":%s}' % (_SUCCESS_HEAD, outbox_id, _SUCCESS_TAIL)
+def success_bytes(outbox_ids: list[int]) -> bytes:
+    """The success envelope of a send, spliced from constant parts (the hot path's answer)."""
+    ids = b"%d" % outbox_ids[0] if len(outbox_ids) == 1 else b",".join(b"%d" % i for i in outbox_ids)
+    return b'%s%s]},"meta":%s}' % (_SUCCESS_HEAD, ids, _SUCCESS_TAIL)
 
 
 async def send_json(

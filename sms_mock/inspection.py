@@ -1,7 +1,7 @@
 """The inspection API under /_mock/: what tests use to see and reset what the mock accepted.
 
 GET    /_mock/health                 ready check: spec fingerprint and outbox size
-GET    /_mock/outbox?recipient=&sender=&limit=   accepted sends, oldest first
+GET    /_mock/outbox?recipient=&sender=&sending_type=&limit=   accepted messages, oldest first
 GET    /_mock/outbox/{id}            one send
 DELETE /_mock/outbox                 forget every send and the duplicate window
 GET    /_mock/faults, PUT /_mock/faults          read or change injected latency and failures
@@ -51,7 +51,10 @@ def inspection_routes(app: MockApp) -> list[Route]:
         if limit is not None and (not limit.isdigit() or int(limit) < 1):
             return _problem(400, "limit must be a positive integer")
         found = await app.outbox.list(
-            recipient=query.get("recipient"), sender=query.get("sender"), limit=int(limit) if limit else None
+            recipient=query.get("recipient"),
+            sender=query.get("sender"),
+            sending_type=query.get("sending_type"),
+            limit=int(limit) if limit else None,
         )
         return _json({"count": len(found), "messages": found})
 

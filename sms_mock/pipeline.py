@@ -233,8 +233,9 @@ class ExampleHandler(OperationHandler):
     """Any other operation of the spec: validated like the rest, answered with its first success example."""
 
     async def accept(self, body: dict[str, Any] | None, raw: bytes) -> Answer:
-        if body is not None and self.validator is not None and not self.validator.is_valid(body):
-            return 422, field_error(self.validator.field_errors(body)), ()
+        errors = self.validator.errors(body) if body is not None and self.validator is not None else {}
+        if errors:
+            return 422, field_error(errors), ()
         for status, response in sorted(self.operation.responses.items()):
             if 200 <= status < 300 and response.examples:
                 return status, next(iter(response.examples.values())), ()

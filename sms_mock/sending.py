@@ -1,27 +1,79 @@
-"""POST /api/send: the provider's rules beyond the schema, the 40-second duplicate rule, then the store.
+"""POST /api/send: each sending type's rules beyond the schema, the 40-second duplicate rule, then the store.
 
-The schema says what a body may look like (sms_contract.validation). The rules here need the clock
-or the account: the send_time window, the sender lines assigned to the account, and the duplicate
-rule (the same sender, recipient and text again within the window is a 429). The duplicate rule is
-checked by the store in the same atomic step that keeps the send (Store.add with a Claim), so it
+The body's `sending_type` picks its schema (sms_contract.validation validates that branch alone,
+so errors name fields) and its semantics here: which messages a send makes (one for webservice,
+pattern and votp; one per item for peer_to_peer), who they come from and what their text is. The
+rules that need the clock or the account apply to all of them: the send_time window, the sender
+lines assigned to the account, the registered patterns. Then the duplicate rule: the same text to
+the same recipient (from the same sender line) again within the window is a 429, whatever the type.
+The store checks it in the same atomic step that keeps the send (Store.add with a Claim), so it
 holds across processes sharing a store; what counts as a duplicate is decided here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 from sms_contract import texts
 from sms_contract.envelope import FieldErrors, error, field_error
 from sms_contract.rules import parse_send_time, schedule_problem
 from sms_contract.spec import Operation, SpecError
-from sms_contract.validation import RequestValidator
+from sms_contract.validation import DiscriminatedValidator
 
 from . import envelopes
+from .patterns import Patterns
 from .pipeline import Answer, OperationHandler, Services, bad_request
 from .store import Claim, Entry, Held
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One message a send makes: one outbox entry, and what the duplicate rule compares."""
+
+    sender: str  # "" for votp, which has no sender line
+    text: str
+    recipients: list[str]
+    field: str  # where its recipients are in the body, for a 429 that names one
+    rendered: str | None = None  # a registered pattern's text, filled in (kept with the entry)
+
+
+def _webservice(body: dict[str, Any], patterns: Patterns) -> list[Message]:
+    return [Message(body["from_number"], body["message"], body["params"]["recipients"], "params.recipients")]
+
+
+def _pattern(body: dict[str, Any], patterns: Patterns) -> list[Message]:
+    pattern = patterns.get(body["code"])
+    if pattern is not None:
+        rendered = pattern.render(body["params"])
+        return [Message(body["from_number"], rendered, body["recipients"], "recipients", rendered)]
+    # No text to compare: the same code with the same variables is the same text.
+    text = f"%pattern:{body['code']}%" + orjson.dumps(body["params"], option=orjson.OPT_SORT_KEYS).decode()
+    return [Message(body["from_number"], text, body["recipients"], "recipients")]
+
+
+def _votp(body: dict[str, Any], patterns: Patterns) -> list[Message]:
+    return [Message("", f"%votp%{body['message']}", body["params"]["recipients"], "params.recipients")]
+
+
+def _peer_to_peer(body: dict[str, Any], patterns: Patterns) -> list[Message]:
+    sender = body["from_number"]
+    return [
+        Message(sender, item["message"], item["recipients"], f"params.{index}.recipients")
+        for index, item in enumerate(body["params"])
+    ]
+
+
+MESSAGES: dict[str, Callable[[dict[str, Any], Patterns], list[Message]]] = {
+    "webservice": _webservice,
+    "pattern": _pattern,
+    "votp": _votp,
+    "peer_to_peer": _peer_to_peer,
+}
 
 
 def _label(schema: dict[str, Any], name: str) -> str:
@@ -29,7 +81,7 @@ def _label(schema: dict[str, Any], name: str) -> str:
 
 
 def account_errors(
-    body: dict[str, Any], schema: dict[str, Any], now: datetime, sender_lines: Collection[str] | None
+    body: dict[str, Any], schema: dict[str, Any], now: datetime, sender_lines: frozenset[str] | None
 ) -> FieldErrors:
     """Errors of a schema-valid body against the rules only the provider (and the mock) can check."""
     errors: FieldErrors = {}
@@ -51,36 +103,58 @@ def account_errors(
 
 
 class SendHandler(OperationHandler):
-    """POST /api/send: validation, the provider's rules, then the store (with the duplicate rule)."""
+    """POST /api/send: the branch of the body's type, the provider's rules, then the store."""
 
-    operation_id = "send_webservice"
+    operation_id = "send"
 
     def __init__(self, operation: Operation, services: Services) -> None:
         super().__init__(operation, services)
         if self.validator is None:
             raise SpecError(f"{operation.operation_id} needs a JSON request body schema")
-        self.request_validator: RequestValidator = self.validator
+        self.body_validator = self.validator
+        self.patterns = Patterns(services.settings.patterns)
+        kinds = set(self.validator.branches) if isinstance(self.validator, DiscriminatedValidator) else {"webservice"}
+        unknown = kinds - set(MESSAGES)
+        if unknown:
+            raise SpecError(f"the spec has sending types the mock has no rules for: {', '.join(sorted(unknown))}")
 
     async def accept(self, body: dict[str, Any] | None, raw: bytes) -> Answer:
         if body is None:
             raise bad_request(texts.NOT_AN_OBJECT)
-        validator = self.request_validator
-        errors = {} if validator.is_valid(body) else validator.field_errors(body)
+        branch = self.body_validator.branch(body)
+        if branch is None:
+            return 422, field_error(self.body_validator.errors(body)), ()
+        errors = branch.errors(body)
         now = self.services.clock()
         sender_lines = self.settings.sender_lines
         if "send_time" in body or sender_lines is not None:
             moment = datetime.fromtimestamp(now, UTC)
-            for field, messages in account_errors(body, validator.schema, moment, sender_lines).items():
+            for field, messages in account_errors(body, branch.schema, moment, sender_lines).items():
                 errors.setdefault(field, messages)
+        kind = body["sending_type"]
+        if kind == "pattern" and self.patterns and not errors:
+            pattern = self.patterns.get(body["code"])
+            if pattern is None:
+                return 404, error(texts.PATTERN_NOT_FOUND, texts.CODE_NOT_FOUND), ()
+            errors = pattern.problems(body["params"])
         if errors:
             return 422, field_error(errors), ()
-        sender, text, recipients = body["from_number"], body["message"], body["params"]["recipients"]
+        return await self._keep(MESSAGES[kind](body, self.patterns), raw, now)
+
+    async def _keep(self, messages: list[Message], raw: bytes, now: float) -> Answer:
         window = self.settings.duplicate_window_seconds
-        claim = Claim([(sender, number, text) for number in recipients], window, now) if window > 0 else None
+        claim, fields = None, []
+        if window > 0:
+            identities = []
+            for message in messages:
+                for index, number in enumerate(message.recipients):
+                    identities.append((message.sender, number, message.text))
+                    fields.append(f"{message.field}.{index}")
+            claim = Claim(identities, window, now)
+        entries = [Entry(raw, item, now, m.recipients, m.rendered) for item, m in enumerate(messages)]
         try:
-            (outbox_id,) = await self.services.store.add([Entry(raw, 0, now, recipients)], claim)
+            ids = await self.services.store.add(entries, claim)
         except Held as held:
             refusal = texts.DUPLICATE.format(seconds=texts.persian_number(round(window)))
-            errors = {f"params.recipients.{held.index}": [refusal]}
-            return 429, error(refusal, texts.CODE_FAILURE, errors), ()
-        return 200, envelopes.success_bytes(outbox_id), ()
+            return 429, error(refusal, texts.CODE_FAILURE, {fields[held.index]: [refusal]}), ()
+        return 200, envelopes.success_bytes(ids), ()

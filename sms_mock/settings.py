@@ -52,6 +52,8 @@ class MockSettings:
     check_responses: bool = False
     seed: int | None = None
     faults: Faults = field(default_factory=Faults)
+    # The account's approved patterns, code to text with %variables%; empty: any code is accepted.
+    patterns: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.tokens or any(not token or token != token.strip() for token in self.tokens):
@@ -111,6 +113,10 @@ def settings_from_env(environ: dict[str, str] | None = None) -> MockSettings:
         settings = replace(settings, sender_lines=frozenset(lines))
     if store := env.get("SMS_MOCK_STORE"):
         settings = replace(settings, store=Path(store))
+    if patterns := env.get("SMS_MOCK_PATTERNS"):
+        from .patterns import load_pattern_file
+
+        settings = replace(settings, patterns=load_pattern_file(Path(patterns)))
     if window := env.get("SMS_MOCK_DUPLICATE_WINDOW"):
         settings = replace(settings, duplicate_window_seconds=float(window))
     return settings

@@ -63,10 +63,15 @@ class MockHandle:
         return response.json()
 
     def messages(
-        self, *, recipient: str | None = None, sender: str | None = None, limit: int | None = None
+        self,
+        *,
+        recipient: str | None = None,
+        sender: str | None = None,
+        sending_type: str | None = None,
+        limit: int | None = None,
     ) -> list[OutboxMessage]:
-        """Accepted sends, oldest first, optionally only those to `recipient` or from `sender`."""
-        found = self._get("/_mock/outbox", recipient=recipient, sender=sender, limit=limit)
+        """Accepted messages, oldest first, optionally only those to `recipient`, from `sender`, of a type."""
+        found = self._get("/_mock/outbox", recipient=recipient, sender=sender, sending_type=sending_type, limit=limit)
         return [_message(item) for item in found["messages"]]
 
     def message(self, message_id: int) -> OutboxMessage | None:
@@ -76,8 +81,8 @@ class MockHandle:
         response.raise_for_status()
         return _message(response.json())
 
-    def last(self, *, recipient: str | None = None) -> OutboxMessage | None:
-        found = self.messages(recipient=recipient, limit=1)
+    def last(self, *, recipient: str | None = None, sending_type: str | None = None) -> OutboxMessage | None:
+        found = self.messages(recipient=recipient, sending_type=sending_type, limit=1)
         return found[-1] if found else None
 
     def count(self) -> int:

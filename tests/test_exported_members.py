@@ -35,13 +35,13 @@ def test_what_sms_client_defines_says_sms_client_in_tracebacks() -> None:
         if isinstance(getattr(sms_client, name), type | types.FunctionType)
         and not getattr(sms_client, name).__module__.startswith("sms_contract")
     ]
-    assert len(own) == 19
+    assert len(own) == 20
     assert {value.__module__ for value in own} == {"sms_client"}
 
 
 def test_every_client_error_is_an_sms_error() -> None:
     errors = [getattr(sms_client, name) for name in sms_client.__all__ if name.endswith("Error")]
-    assert len(errors) == 13
+    assert len(errors) == 14
     assert all(issubclass(error, sms_client.SmsError) for error in errors)
     assert issubclass(sms_client.InvalidRequestError, ValueError)
 

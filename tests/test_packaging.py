@@ -25,7 +25,7 @@ def test_the_wheel_holds_every_package_and_the_spec(wheel: zipfile.ZipFile, root
         "sms_contract/__init__.py",
         "sms_contract/py.typed",
         "sms_api/__init__.py",
-        "sms_api/api/sending/send_webservice.py",
+        "sms_api/api/sending/send.py",
         "sms_client/__init__.py",
         "sms_client/py.typed",
         "sms_mock/__main__.py",

@@ -1,4 +1,4 @@
-"""A client library for accessing Edge SMS API - webservice send"""
+"""A client library for accessing Edge SMS API - send"""
 
 from .client import AuthenticatedClient, Client
 

@@ -28,6 +28,7 @@ class Entry:
     item: int  # the index of a peer_to_peer item; 0 for the other types
     received_at: float  # seconds since the epoch
     recipients: Sequence[str]  # for stores that index by recipient; derived from the body
+    rendered: str | None = None  # a registered pattern's text as it was filled in: not derivable later
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS outbox_entry (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     body BLOB NOT NULL,
     item INTEGER NOT NULL,
-    received_at REAL NOT NULL
+    received_at REAL NOT NULL,
+    rendered TEXT
 );
 CREATE TABLE IF NOT EXISTS outbox_recipient (
     message_id INTEGER NOT NULL REFERENCES outbox_entry(id) ON DELETE CASCADE,
@@ -45,9 +46,13 @@ _BATCH = 256
 _IN_CHUNK = 500
 
 
-def _stored(row: tuple[int, bytes, int, float]) -> Stored:
+Row = tuple[int, bytes, int, float, str | None]
+_COLUMNS = "id, body, item, received_at, rendered"
+
+
+def _stored(row: Row) -> Stored:
     # Recipients are indexed in their own table; readers derive them from the body.
-    return Stored(row[0], Entry(bytes(row[1]), row[2], row[3], ()))
+    return Stored(row[0], Entry(bytes(row[1]), row[2], row[3], (), row[4]))
 
 
 def _migrate(db: sqlite3.Connection) -> None:
@@ -166,8 +171,8 @@ class SqliteStore:
             ids = []
             for entry in entries:
                 cursor = db.execute(
-                    "INSERT INTO outbox_entry (body, item, received_at) VALUES (?, ?, ?)",
-                    (entry.body, entry.item, entry.received_at),
+                    "INSERT INTO outbox_entry (body, item, received_at, rendered) VALUES (?, ?, ?, ?)",
+                    (entry.body, entry.item, entry.received_at, entry.rendered),
                 )
                 message_id = int(cursor.lastrowid or 0)
                 db.executemany(
@@ -188,15 +193,14 @@ class SqliteStore:
     async def add(self, entries: Sequence[Entry], claim: Claim | None) -> list[int]:
         return await self._run(lambda: self._add(entries, claim))
 
-    def _rows(self, before: int | None, recipient: str | None) -> list[tuple[int, bytes, int, float]]:
+    def _rows(self, before: int | None, recipient: str | None) -> list[Row]:
         where = ["id < ?"]
         args: list[int | str] = [before if before is not None else 2**63 - 1]
         if recipient is not None:
             where.append("id IN (SELECT message_id FROM outbox_recipient WHERE recipient = ?)")
             args.append(recipient)
-        sql = (
-            f"SELECT id, body, item, received_at FROM outbox_entry WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?"  # noqa: S608 - fixed fragments only
-        )
+        conditions = " AND ".join(where)
+        sql = f"SELECT {_COLUMNS} FROM outbox_entry WHERE {conditions} ORDER BY id DESC LIMIT ?"  # noqa: S608
         return list(self._db.execute(sql, (*args, _BATCH)))
 
     async def newest(self, *, before: int | None = None, recipient: str | None = None) -> AsyncIterator[Stored]:
@@ -209,9 +213,11 @@ class SqliteStore:
             before = rows[-1][0]
 
     async def get(self, message_id: int) -> Stored | None:
-        def one() -> tuple[int, bytes, int, float] | None:
-            sql = "SELECT id, body, item, received_at FROM outbox_entry WHERE id = ?"
-            found: tuple[int, bytes, int, float] | None = self._db.execute(sql, (message_id,)).fetchone()
+        def one() -> Row | None:
+            found: Row | None = self._db.execute(
+                f"SELECT {_COLUMNS} FROM outbox_entry WHERE id = ?",  # noqa: S608 - a fixed fragment
+                (message_id,),
+            ).fetchone()
             return found
 
         row = await self._run(one)

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from sms_api import AuthenticatedClient
-from sms_api.api.sending import send_webservice
+from sms_api.api.sending import send
 from sms_api.models import ErrorEnvelope, SendParams, SendSuccessEnvelope, WebserviceSendRequest
 from sms_contract.spec import Contract
 
@@ -37,7 +37,7 @@ def _body() -> WebserviceSendRequest:
 
 def test_request_line_header_and_body(contract: Contract) -> None:
     seen: list[httpx.Request] = []
-    success = contract.operation("send_webservice").example("sent")
+    success = contract.operation("send").example("sent")
     assert success is not None
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -45,13 +45,13 @@ def test_request_line_header_and_body(contract: Contract) -> None:
         return httpx.Response(200, json=success[1])
 
     with _client(handler) as client:
-        send_webservice.sync_detailed(client=client, body=_body())
+        send.sync_detailed(client=client, body=_body())
     (request,) = seen
     assert request.method == "POST"
     assert str(request.url) == "https://edge.ippanel.com/v1/api/send"
     assert request.headers["Authorization"] == TOKEN  # raw, no "Bearer"
     assert request.headers["Content-Type"] == "application/json"
-    assert json.loads(request.content) == contract.operation("send_webservice").request_examples["seed"] | {
+    assert json.loads(request.content) == contract.operation("send").request_examples["seed"] | {
         "message": "متن پیام ✉️ with English"
     }
 
@@ -61,7 +61,7 @@ def test_request_line_header_and_body(contract: Contract) -> None:
     [("sent", 200, SendSuccessEnvelope), ("invalid_token", 401, ErrorEnvelope), ("message_required", 422, ErrorEnvelope)],
 )
 def test_examples_parse_into_the_documented_model(contract: Contract, example: str, status: int, model: type) -> None:
-    found = contract.operation("send_webservice").example(example)
+    found = contract.operation("send").example(example)
     assert found is not None
     assert found[0] == status
 
@@ -69,7 +69,7 @@ def test_examples_parse_into_the_documented_model(contract: Contract, example: s
         return httpx.Response(status, json=found[1])
 
     with _client(handler) as client:
-        response = send_webservice.sync_detailed(client=client, body=_body())
+        response = send.sync_detailed(client=client, body=_body())
     assert response.status_code == status
     parsed = response.parsed
     assert isinstance(parsed, SendSuccessEnvelope | ErrorEnvelope)
@@ -78,14 +78,14 @@ def test_examples_parse_into_the_documented_model(contract: Contract, example: s
 
 
 def test_parsed_fields_carry_the_persian_texts(contract: Contract) -> None:
-    found = contract.operation("send_webservice").example("message_required")
+    found = contract.operation("send").example("message_required")
     assert found is not None
 
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(422, json=found[1])
 
     with _client(handler) as client:
-        parsed = send_webservice.sync(client=client, body=_body())
+        parsed = send.sync(client=client, body=_body())
     assert isinstance(parsed, ErrorEnvelope)
     assert parsed.meta.message_code == "400-2"
     assert parsed.meta.errors["message"] == ["تکمیل گزینه پیام الزامی است"]
@@ -93,13 +93,13 @@ def test_parsed_fields_carry_the_persian_texts(contract: Contract) -> None:
 
 
 async def _async_send(client: AuthenticatedClient) -> Any:
-    return await send_webservice.asyncio(client=client, body=_body())
+    return await send.asyncio(client=client, body=_body())
 
 
 def test_async_variant_sends_the_same_request(contract: Contract) -> None:
     import asyncio
 
-    success = contract.operation("send_webservice").example("sent")
+    success = contract.operation("send").example("sent")
     assert success is not None
     seen: list[httpx.Request] = []
 

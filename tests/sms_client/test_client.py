@@ -235,14 +235,14 @@ def test_token_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, targe
 
 
 def test_the_generated_functions_stay_available(target: Target) -> None:
-    from sms_api.api.sending import send_webservice
+    from sms_api.api.sending import send
     from sms_api.models import SendParams, SendSuccessEnvelope, WebserviceSendRequest
 
     body = WebserviceSendRequest(
         sending_type="webservice", from_number=SENDER, message="سطح پایین", params=SendParams(recipients=[TO])
     )
     with target.client() as sms:
-        parsed = send_webservice.sync(client=sms.generated, body=body)
+        parsed = send.sync(client=sms.generated, body=body)
     assert isinstance(parsed, SendSuccessEnvelope)
     assert parsed.data.message_outbox_ids == [1]
 

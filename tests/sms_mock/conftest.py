@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from sms_contract.envelope import envelope_problem
+from sms_contract.envelope import envelope_problem, summary
 from sms_contract.spec import Contract
 from sms_contract.validation import response_validator
 from sms_mock import DEVELOPMENT_TOKEN, MockApp, MockSettings, create_app
@@ -59,14 +59,14 @@ class Api:
 def assert_keeps_contract(contract: Contract, response: httpx.Response) -> None:
     """The response is JSON, its status documented, its body keeps that status's schema and the envelope's rules."""
     assert response.headers["content-type"].startswith("application/json"), response.text
-    validator = response_validator(contract.operation("send_webservice"))
+    validator = response_validator(contract.operation("send"))
     assert validator.documents(response.status_code), response.status_code
     assert validator.problems(response.status_code, response.json()) == []
     assert envelope_problem(response.status_code, response.json()) is None
 
 
 def assert_error(response: httpx.Response, status: int, code: str, errors: dict[str, list[str]]) -> None:
-    """An error envelope with this status, code and field errors, whose message is the first field's first."""
+    """An error envelope with this status, code and field errors, whose message sums them up as the provider does."""
     assert response.status_code == status, response.text
     payload = response.json()
     assert payload["data"] is None
@@ -75,7 +75,7 @@ def assert_error(response: httpx.Response, status: int, code: str, errors: dict[
     assert meta["message_code"] == code
     assert meta["errors"] == errors
     if errors:
-        assert meta["message"] == next(iter(errors.values()))[0]
+        assert meta["message"] == summary(errors)
 
 
 MakeApi = Callable[..., Api]

@@ -37,8 +37,29 @@ def _duplicate(make_api: MakeApi) -> httpx.Response:
     return api.send()
 
 
+LOGIN = {"ky9ufaztm3bqg6u": "%name% عزیز، کد ورود شما: %code%"}
+PATTERN = {
+    "sending_type": "pattern",
+    "from_number": "+983000505",
+    "code": "ky9ufaztm3bqg6u",
+    "recipients": ["+989120000000"],
+    "params": {"name": "مریم"},
+}
+PEER_TO_PEER = {
+    "sending_type": "peer_to_peer",
+    "from_number": "+983000505",
+    "params": [
+        {"recipients": ["+989120000000"], "message": "اول"},
+        {"recipients": ["+989350000000"], "message": "دوم"},
+    ],
+}
+
 EARNED_BY: dict[str, Earn] = {
     "sent": lambda make: _send(make(first_id=1123544244)),
+    "sent_peer_to_peer": lambda make: _send(make(first_id=1123544244), PEER_TO_PEER),
+    "pattern_not_found": lambda make: _send(make(patterns=LOGIN), {**PATTERN, "code": "no-such-pattern"}),
+    "pattern_variable_missing": lambda make: _send(make(patterns=LOGIN), PATTERN),
+    "two_fields": lambda make: _send(make(), body(from_number=None, message=None)),
     "invalid_json": lambda make: _raw(make, b"{not json"),
     "invalid_token": lambda make: _send(make(), token="not-the-token"),
     "too_large": lambda make: _raw(make, b'{"message": "' + b"x" * 2048 + b'"}', max_body_bytes=1024),
@@ -55,7 +76,7 @@ EARNED_BY: dict[str, Earn] = {
 
 
 def _examples(contract: Contract) -> dict[str, tuple[int, Any]]:
-    operation = contract.operation("send_webservice")
+    operation = contract.operation("send")
     return {
         name: (status, example)
         for status, response in operation.responses.items()

@@ -16,7 +16,7 @@ from .conftest import TOKEN, Api, assert_error
 def test_prefer_code_serves_the_first_named_example_of_that_status(api: Api, status: int, example: str) -> None:
     response = api.send(Prefer=f"code={status}")
     assert response.status_code == status
-    assert response.json() == api.contract.operation("send_webservice").response(status).examples[example]
+    assert response.json() == api.contract.operation("send").response(status).examples[example]
     assert inspect(api.app).count() == 0  # a forced answer sends nothing
 
 
@@ -28,7 +28,7 @@ def test_prefer_code_503_carries_retry_after(api: Api) -> None:
 
 @pytest.mark.parametrize("example", ["recipient_invalid", "send_time_too_soon", "too_large", "not_json"])
 def test_prefer_example_serves_that_example_with_its_status(api: Api, example: str) -> None:
-    status, expected = api.contract.operation("send_webservice").example(example)  # type: ignore[misc]
+    status, expected = api.contract.operation("send").example(example)  # type: ignore[misc]
     response = api.send(Prefer=f"example={example}")
     assert (response.status_code, response.json()) == (status, expected)
 

@@ -94,7 +94,7 @@ def test_each_missing_field_is_named(api: Api, field: str, label: str) -> None:
 
 def test_the_providers_own_422_example(api: Api) -> None:
     response = api.send(body(message=None))
-    assert response.json() == api.contract.operation("send_webservice").example("message_required")[1]  # type: ignore[index]
+    assert response.json() == api.contract.operation("send").example("message_required")[1]  # type: ignore[index]
 
 
 @pytest.mark.parametrize("blank", ["", "   ", "\n\t "])
@@ -124,21 +124,34 @@ def test_bad_recipients_are_keyed_by_index(api: Api) -> None:
 
 
 def test_several_failures_are_all_reported_in_field_order(api: Api) -> None:
-    response = api.send(
-        body(sending_type="pattern", from_number="3000505", params={"recipients": []}, send_time="tomorrow", extra=1)
-    )
+    response = api.send(body(from_number="3000505", params={"recipients": []}, send_time="tomorrow", extra=1))
     assert_error(
         response,
         422,
         "400-2",
         {
-            "sending_type": ["نوع ارسال انتخاب شده معتبر نیست"],
             "from_number": ["فرمت شماره فرستنده معتبر نیست"],
             "params.recipients": ["گیرندگان باید دست کم ۱ مورد داشته باشد"],
             "send_time": ["فرمت زمان ارسال معتبر نیست"],
             "extra": ["گزینه extra مجاز نیست"],
         },
     )
+    # As the provider's framework sums them up: the first message, then how many more there are.
+    assert response.json()["meta"]["message"] == "فرمت شماره فرستنده معتبر نیست (و 3 خطای دیگر)"
+
+
+@pytest.mark.parametrize(
+    ("sending_type", "message"),
+    [
+        (None, "تکمیل گزینه نوع ارسال الزامی است"),
+        ("fax", "نوع ارسال انتخاب شده معتبر نیست"),
+        (7, "نوع ارسال انتخاب شده معتبر نیست"),
+    ],
+    ids=["missing", "unknown", "not-a-string"],
+)
+def test_the_sending_type_is_judged_first_and_alone(api: Api, sending_type: Any, message: str) -> None:
+    response = api.send(body(sending_type=sending_type, from_number="3000505"))
+    assert_error(response, 422, "400-2", {"sending_type": [message]})
 
 
 @pytest.mark.parametrize(

@@ -79,13 +79,13 @@ def test_every_example_validates_against_its_schema(contract: Contract) -> None:
 
 
 def test_every_response_of_send_has_an_example(contract: Contract) -> None:
-    op = contract.operation("send_webservice")
+    op = contract.operation("send")
     assert {status for status, r in op.responses.items() if not r.examples} == set()
     assert set(op.responses) >= {200, 401, 422, 429}
 
 
 def test_seed_examples_are_in_the_spec(contract: Contract) -> None:
-    op = contract.operation("send_webservice")
+    op = contract.operation("send")
     assert op.request_examples["seed"]["send_time"] == "2025-03-12 21:20:02"
     assert op.example("sent") == (200, SUCCESS)
     assert op.example("message_required") == (422, ERROR)
@@ -192,7 +192,7 @@ def test_security_is_a_raw_authorization_header_on_the_operation(contract: Contr
     scheme = contract.document["components"]["securitySchemes"]["apiKey"]
     assert scheme == {**scheme, "type": "apiKey", "in": "header", "name": "Authorization"}
     assert contract.document["paths"]["/api/send"]["post"]["security"] == [{"apiKey": []}]
-    assert contract.operation("send_webservice").auth_header == "Authorization"
+    assert contract.operation("send").auth_header == "Authorization"
 
 
 def test_servers_name_production_and_the_local_mock(contract: Contract) -> None:

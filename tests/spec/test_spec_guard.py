@@ -54,6 +54,14 @@ BREAKING: dict[str, tuple[Mutation, str]] = {
         "no longer always",
     ),
     "removed operation": (lambda d: d["paths"].pop("/api/send"), "operation removed"),
+    "renamed operation": (
+        lambda d: d["paths"]["/api/send"]["post"].__setitem__("operationId", "send_sms"),
+        "the generated function is renamed",
+    ),
+    "removed sending type": (
+        lambda d: _schemas(d)["SendRequest"]["oneOf"].pop(),
+        "variant removed",
+    ),
     "more recipients needed": (
         lambda d: _schemas(d)["SendParams"]["properties"]["recipients"].__setitem__("minItems", 2),
         "minItems 1 -> 2",
@@ -70,6 +78,13 @@ COMPATIBLE: dict[str, Mutation] = {
     ),
     "new response field": lambda d: _schemas(d)["SendResult"]["properties"].__setitem__("cost", {"type": "number"}),
     "description": lambda d: _message(d).__setitem__("description", "متن پیام"),
+    "new sending type": lambda d: _schemas(d)["SendRequest"]["oneOf"].append(
+        {
+            "type": "object",
+            "required": ["sending_type"],
+            "properties": {"sending_type": {"type": "string", "const": "file"}},
+        }
+    ),
 }
 
 
@@ -99,7 +114,7 @@ def test_the_command_fails_and_reports_on_a_breaking_edit(contract: Contract, ro
         cwd=root, capture_output=True, text=True,
     )  # fmt: skip
     assert proc.returncode == 1
-    assert "BREAKING  POST /api/send request.message: maxLength 1400 -> 700" in proc.stdout
+    assert "BREAKING  POST /api/send request(webservice).message: maxLength 1400 -> 700" in proc.stdout
 
 
 def test_a_reviewed_change_can_be_accepted(contract: Contract, tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ T = TypeVar("T", bound="WebserviceSendRequest")
 
 @_attrs_define
 class WebserviceSendRequest:
-    """The body of a webservice send.
+    """One text from a sender line to one or more recipients.
 
     Attributes:
         sending_type (Literal['webservice']): Always `webservice` for this kind of send.
