@@ -1,9 +1,13 @@
-"""Which server the contract suite checks, and the report it prints.
+"""Which server the contract suite checks, in which mode, and the report it prints.
 
-With nothing configured the suite checks the local mock: in-process (ASGI) and as a real server on
-a loopback port, started here and always stopped. With SMS_BASE_URL (and SMS_API_TOKEN) it checks
-that server instead, safely: nothing that could send an SMS runs unless SMS_CONTRACT_ALLOW_SEND=1
-(see contract_tests/README.md).
+Default mode (nothing configured): the suite checks the local mock, in-process (ASGI) and as a real
+server on a loopback port, started here and always stopped, with every rule, and checks itself (its
+sensitivity, the generated client, the spec's history).
+
+Against another server (SMS_BASE_URL, SMS_API_TOKEN): only the checks of that server run; the checks
+of the local mock and of the suite itself are deselected, and the summary says so. Safe by default:
+only rules that an undeliverable request reveals run, and the summary lists those it could not check
+without a send; SMS_CONTRACT_ALLOW_SEND=1 adds one real send (see contract_tests/README.md).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from sms_mock import DEVELOPMENT_TOKEN, MockApp, MockSettings, create_app
 from sms_mock.server import MockServer
 
 from . import hooks  # noqa: F401 - registers the send_time strategy, the before_call hook and the envelope check
+from .rules import RULES
 
 SPEC = Path(__file__).resolve().parent.parent / "openapi" / "sms-api.yaml"
 CONTRACT: Contract = load_contract(SPEC)
@@ -53,9 +58,13 @@ def sending_allowed() -> bool:
     return os.environ.get("SMS_CONTRACT_ALLOW_SEND") == "1"
 
 
+# The local mock under check knows one approved pattern, so that an unknown code is a 404 there too.
+PATTERNS = {"contract-check": "کد بررسی قرارداد: %code%"}
+
+
 def new_mock_app() -> MockApp:
-    """A fresh local mock that also checks its own answers against the spec."""
-    return create_app(MockSettings(check_responses=True), CONTRACT)
+    """A fresh local mock. Its own response self-check stays off: the suite's checks judge its answers."""
+    return create_app(MockSettings(patterns=PATTERNS), CONTRACT)
 
 
 @pytest.fixture(scope="session")
@@ -108,6 +117,22 @@ _SEED = pytest.StashKey[object]()
 
 
 IN_PROCESS = "local mock (in-process)"
+SUITE = "the suite itself (sensitivity, self-checks, spec history)"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Against another server, run only the checks of that server (the others say nothing about it)."""
+    if external() is None:
+        return
+    kept = [item for item in items if item.get_closest_marker("local") is None]
+    deselected = [item for item in items if item.get_closest_marker("local") is not None]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        config.stash[_DESELECTED] = len(deselected)
+    items[:] = kept
+
+
+_DESELECTED = pytest.StashKey[int]()
 
 
 @pytest.fixture(autouse=True)
@@ -118,7 +143,7 @@ def _label_target(request: pytest.FixtureRequest) -> None:
     elif "mock_app" in request.fixturenames or request.node.get_closest_marker("in_process"):
         name = IN_PROCESS
     else:
-        name = "the suite itself (self-checks, spec history)"
+        name = SUITE
     request.node.user_properties.append(("target", name))
 
 
@@ -144,6 +169,24 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
     for name in sorted(checks):
         examples = f", {EXAMPLES[name]} generated examples" if EXAMPLES[name] else ""
         terminalreporter.write_line(f"{name}: {checks[name]} checks{examples}, {failed[name]} failed")
+    configured = external()
+    if configured is not None:
+        left = config.stash.get(_DESELECTED, 0)
+        terminalreporter.write_line(
+            f"mode: checks of {configured[0]} only; {left} checks of the local mock and of the suite itself "
+            "were not run (they say nothing about that server)"
+        )
+        unchecked = [r.id for r in RULES.values() if r.kind == "needs a send"]
+        if sending_allowed():
+            terminalreporter.write_line(
+                f"one real send checked (test_real_send.py); not checked without more sends: {', '.join(unchecked)}"
+            )
+        else:
+            terminalreporter.write_line(
+                "safe mode: nothing was sent; rules that only a send reveals were not checked: "
+                + ", ".join(unchecked)
+                + " (SMS_CONTRACT_ALLOW_SEND=1 adds one real send, see contract_tests/README.md)"
+            )
     terminalreporter.write_line(
         f"hypothesis seed: {config.stash.get(_SEED, None)} (replay with --hypothesis-seed=<seed>)"
     )

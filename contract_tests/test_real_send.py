@@ -1,28 +1,31 @@
-"""One real send to an allow-listed number, only when explicitly allowed: it costs money and texts a person.
+"""One real send and its refused repeat, judged on the raw answers: envelope, message_code, outbox ids.
 
-Runs when SMS_BASE_URL, SMS_API_TOKEN, SMS_CONTRACT_ALLOW_SEND=1, SMS_CONTRACT_SENDER and
-SMS_CONTRACT_RECIPIENT are all set. It sends once (never retried) and then checks that the same
-text again is refused as a duplicate, which sends nothing.
+Against a provider it runs only when explicitly allowed (it costs money and texts a person):
+SMS_BASE_URL, SMS_API_TOKEN, SMS_CONTRACT_ALLOW_SEND=1, SMS_CONTRACT_SENDER and SMS_CONTRACT_RECIPIENT
+(a number you own). It sends once, never retried, then the same text again, which must be refused with
+429 and sends nothing. In default mode the same check runs against the local mock.
 """
 
 from __future__ import annotations
 
 import os
-import secrets
 
+import httpx
 import pytest
 
-from sms_client import RateLimitError, SmsClient
+from sms_contract import texts
 
-from .conftest import Pacer, Target, external, sending_allowed
+from .checks import Disagreement
+from .conftest import CONTRACT, Target, external, sending_allowed
+from .rules import Probe, accepted, webservice
 
 pytestmark = pytest.mark.provider
 
 
 @pytest.fixture
-def allowed_send(target: Target) -> tuple[str, str, str]:
+def probe(http: httpx.Client, target: Target) -> Probe:
     if external() is None:
-        pytest.skip("SMS_BASE_URL is not set: real sends are checked only against a configured provider")
+        return Probe(http, CONTRACT, target.token)
     if target.token is None:
         pytest.skip("SMS_API_TOKEN is not set")
     if not sending_allowed():
@@ -30,17 +33,13 @@ def allowed_send(target: Target) -> tuple[str, str, str]:
     sender, recipient = os.environ.get("SMS_CONTRACT_SENDER", ""), os.environ.get("SMS_CONTRACT_RECIPIENT", "")
     if not sender or not recipient:
         pytest.skip("SMS_CONTRACT_SENDER and SMS_CONTRACT_RECIPIENT (the allow-listed number) must both be set")
-    return target.token, sender, recipient
+    return Probe(http, CONTRACT, target.token, sender=sender, recipients=(recipient,))
 
 
-def test_one_real_send_then_its_duplicate_is_refused(target: Target, allowed_send: tuple[str, str, str]) -> None:
-    token, sender, recipient = allowed_send
-    text = f"آزمون قرارداد {secrets.token_hex(3)}"
-    pacer = Pacer(float(os.environ.get("SMS_CONTRACT_INTERVAL", "1.0")))
-    with SmsClient(token, base_url=target.base_url, retry=0) as sms:
-        pacer.wait()
-        sent = sms.send(sender, recipient, text)
-        assert len(sent.outbox_ids) == 1
-        pacer.wait()
-        with pytest.raises(RateLimitError):
-            sms.send(sender, recipient, text)
+def test_one_send_is_one_outbox_id_then_its_repeat_is_a_429(probe: Probe) -> None:
+    body = webservice(probe, message=probe.unique("آزمون قرارداد"), params={"recipients": [probe.recipients[0]]})
+    accepted(probe, body, 1)
+    response = probe.post(body)
+    meta = probe.answer(response)["meta"]
+    if response.status_code != 429 or meta["message_code"] != texts.CODE_FAILURE:
+        raise Disagreement("server vs spec", f"the repeat within 40 s was answered {response.status_code} {meta}")

@@ -41,6 +41,7 @@ in_process.app = new_mock_app()
 
 
 @pytest.mark.in_process
+@pytest.mark.local
 @in_process.parametrize()
 def test_in_process(case: schemathesis.Case[Any]) -> None:
     EXAMPLES[IN_PROCESS] += 1

@@ -28,6 +28,8 @@ from .checks import Disagreement
 from .conftest import SPEC, new_mock_app
 from .test_generated_client import COMMITTED, Generated, exchange
 
+pytestmark = pytest.mark.local  # checks the local mock or the suite itself, not a configured server
+
 GENERATED = Path(__file__).resolve().parent.parent / "generated" / "sms_api"
 BODY: dict[str, Any] = {
     "sending_type": "webservice",

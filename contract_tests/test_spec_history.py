@@ -17,6 +17,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import spec_guard  # noqa: E402
 
+pytestmark = pytest.mark.local  # checks the local mock or the suite itself, not a configured server
+
 
 def test_no_breaking_change_since_the_previous_version_of_the_spec() -> None:
     base = spec_guard.previous_spec_ref()

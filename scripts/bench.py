@@ -286,7 +286,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="alternating load rounds (default 3)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--update-readme", action="store_true", help="write the table into README.md")
-    parser.add_argument("--baseline", metavar="REF", help="also run the mock as it was at this git ref (before/after)")
+    parser.add_argument(
+        "--baseline", metavar="REF", action="append", help="also run the mock as it was at this git ref (repeat)"
+    )
     args = parser.parse_args(argv)
 
     wrk, prism = ensure_wrk(), ensure_prism()
@@ -294,8 +296,8 @@ def main(argv: list[str] | None = None) -> int:
         Server("mock, default (uvicorn)", [str(BIN / "sms-mock"), "--port", "4101"], 4101),
         Server("mock, --server granian", [str(BIN / "sms-mock"), "--port", "4102", "--server", "granian"], 4102),
     ]
-    if args.baseline:
-        servers.append(baseline_server(args.baseline, 4104))
+    for offset, ref in enumerate(args.baseline or []):
+        servers.append(baseline_server(ref, 4104 + offset))
     servers.append(
         Server(
             "Prism " + PRISM_VERSION,
