@@ -12,7 +12,8 @@
         ├── NotFoundError             404: the pattern code is not one of the account's approved patterns
         ├── ValidationError           422: `field_errors` maps each field to its Persian messages
         ├── RateLimitError            429: the same text to the same number within 40 s, or too many requests
-        ├── BadRequestError           another documented 4xx (400 malformed, 413 too large, 415 media type)
+        ├── BadRequestError           another documented 4xx (400 malformed, 408 body too slow, 413 too large,
+        │                             415 media type)
         ├── ServerError               5xx; `retry_after` is set when the server gave one (503)
         └── ContractViolationError    an answer the contract does not allow: an undocumented status, a body
                                       that does not parse, or HTTP 200 whose `meta.status` is false
@@ -105,7 +106,7 @@ class RateLimitError(ApiError):
 
 
 class BadRequestError(ApiError):
-    """Another documented 4xx: a malformed body (400), a body too large (413), a wrong media type (415)."""
+    """Another documented 4xx: a malformed body (400), too slow (408) or too large (413), a wrong media type (415)."""
 
 
 class ServerError(ApiError):
@@ -124,6 +125,7 @@ _BY_STATUS: dict[int, type[ApiError]] = {
     400: BadRequestError,
     401: AuthenticationError,
     404: NotFoundError,
+    408: BadRequestError,
     413: BadRequestError,
     415: BadRequestError,
     422: ValidationError,

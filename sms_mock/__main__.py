@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import ipaddress
 import logging
 import os
+import resource
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 from .patterns import load_pattern_file, parse_pattern_option
-from .settings import DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, DEVELOPMENT_TOKEN, Faults, MockSettings, settings_from_env
+from .settings import (
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_MESSAGES,
+    DEFAULT_PORT,
+    DEVELOPMENT_TOKEN,
+    Faults,
+    MockSettings,
+    settings_from_env,
+)
 
 
 def _latency(value: str) -> tuple[float, float]:
@@ -59,6 +70,32 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-duplicate-check", action="store_true", help="never answer 429 for a repeated send")
     p.add_argument("--max-body-bytes", type=int, default=DEFAULT_MAX_BODY_BYTES, help="larger bodies get 413")
+    p.add_argument(
+        "--max-messages",
+        type=int,
+        metavar="N",
+        help=f"keep the newest N messages (default {DEFAULT_MAX_MESSAGES:,}; env SMS_MOCK_MAX_MESSAGES)",
+    )
+    p.add_argument(
+        "--body-timeout", type=float, metavar="S", help="seconds a request body may take (default 10; then 408)"
+    )
+    p.add_argument("--idle-timeout", type=float, metavar="S", help="seconds a connection may sit idle (default 5)")
+    p.add_argument(
+        "--max-connections",
+        type=int,
+        metavar="N",
+        help="connections at once; past it the longest-idle close (default 4096)",
+    )
+    p.add_argument(
+        "--inspection-credentials",
+        metavar="USER:PASSWORD",
+        help="require HTTP basic auth on /_mock/ (prefer env SMS_MOCK_INSPECTION_CREDENTIALS: arguments show in ps)",
+    )
+    p.add_argument(
+        "--open-inspection",
+        action="store_true",
+        help="allow /_mock/ without credentials on a non-loopback --host (everyone who can reach it sees every text)",
+    )
     p.add_argument("--first-id", type=int, default=1, help="the first outbox id (default 1)")
     p.add_argument("--latency", type=_latency, metavar="MS|MIN-MAX", help="injected latency in milliseconds")
     p.add_argument("--failure-rate", type=float, default=0.0, help="share of requests answered 500/503 (0 to 1)")
@@ -106,7 +143,43 @@ def settings_from_args(args: argparse.Namespace) -> MockSettings:
         changes["duplicate_window_seconds"] = args.duplicate_window
     if args.no_duplicate_check:
         changes["duplicate_window_seconds"] = 0.0
+    optional = {
+        "max_messages": args.max_messages,
+        "body_timeout_seconds": args.body_timeout,
+        "idle_timeout_seconds": args.idle_timeout,
+        "max_connections": args.max_connections,
+        "inspection_credentials": args.inspection_credentials,
+    }
+    changes.update({name: value for name, value in optional.items() if value is not None})
     return replace(settings, **changes)  # type: ignore[arg-type]
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def inspection_exposure(host: str, settings: MockSettings, open_inspection: bool) -> str | None:
+    """Why the mock must not start as asked: /_mock/ (every text and number sent) open beyond this machine."""
+    if is_loopback(host) or settings.inspection_credentials is not None or open_inspection:
+        return None
+    return (
+        f"--host {host} serves beyond this machine, and /_mock/ shows every text and number sent and can "
+        "delete them and inject faults: set SMS_MOCK_INSPECTION_CREDENTIALS=user:password (or "
+        "--inspection-credentials), or pass --open-inspection to leave it open on purpose"
+    )
+
+
+def _more_open_files() -> None:
+    """Raise the soft limit of open files to the hard one: every connection is a file."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,10 +193,19 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         settings = settings_from_args(args)
+    except ValueError as exc:
+        print(f"sms-mock: cannot start: {exc}", file=sys.stderr)
+        return 2
+    exposure = inspection_exposure(args.host, settings, args.open_inspection)
+    if exposure is not None:
+        print(f"sms-mock: refusing to start: {exposure}", file=sys.stderr)
+        return 2
+    try:
         app = create_app(settings, args.spec)
     except (SpecError, ValueError) as exc:
         print(f"sms-mock: cannot start: {exc}", file=sys.stderr)
         return 2
+    _more_open_files()
     try:
         sock = bind(args.host, args.port)
     except OSError as exc:
@@ -139,6 +221,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sms-mock: {len(settings.tokens)} token(s) configured (not shown)")
     if settings.store:
         print(f"sms-mock: outbox kept in {settings.store} ({asyncio.run(app.outbox.count())} messages)")
+    if settings.inspection_credentials is not None:
+        print("sms-mock: /_mock/ requires the inspection credentials (HTTP basic auth)")
+    elif not is_loopback(args.host):
+        print("sms-mock: WARNING: /_mock/ is open to everyone who can reach this address (--open-inspection)")
     if args.server == "granian":
         sock.close()  # granian binds the address itself; the check above still reported a busy port clearly
         asyncio.run(app.services.store.close())
@@ -154,6 +240,7 @@ def _run_granian(args: argparse.Namespace, settings: MockSettings, port: int) ->
     """Serve with granian (HTTP in Rust), one worker process that builds the app from the environment."""
     try:
         from granian import Granian
+        from granian.http import HTTP1Settings
     except ImportError:
         print("sms-mock: --server granian needs granian: pip install 'edge-sms-toolkit[fast]'", file=sys.stderr)
         raise SystemExit(2) from None
@@ -175,6 +262,10 @@ def _run_granian(args: argparse.Namespace, settings: MockSettings, port: int) ->
         websockets=False,
         log_level=args.log_level if args.log_level != "critical" else "error",  # type: ignore[arg-type]
         log_access=args.access_log,
+        # It counts connections, idle ones included: the cap, with idle connections closed by the
+        # header read timeout, so that new requests are still served while idle sockets wait it out.
+        backpressure=settings.max_connections,
+        http1_settings=HTTP1Settings(header_read_timeout=int(settings.idle_timeout_seconds * 1000)),
     ).serve()
 
 

@@ -30,9 +30,9 @@ from sms_contract.envelope import error
 from sms_contract.spec import Contract, load_contract
 
 from . import envelopes
-from .inspection import inspection_routes
+from .inspection import PREFIX, inspection_guard, inspection_routes, send_unauthorized
 from .outbox import Outbox
-from .pipeline import ExampleHandler, OperationHandler, Services
+from .pipeline import ExampleHandler, OperationHandler, Services, Stopping
 from .sending import SendHandler
 from .settings import SETTINGS_ENV, MockSettings, settings_from_json
 from .store import MemoryStore, Store, open_store
@@ -55,6 +55,7 @@ class MockApp:
         self.services = services
         self.settings = services.settings
         self.outbox = Outbox(services.store)
+        self.inspection_allows = inspection_guard(services.settings.inspection_credentials)
         self.routes: dict[str, dict[str, OperationHandler]] = {}
         for op in contract.operations:
             handler_class = HANDLERS.get(op.operation_id, ExampleHandler)
@@ -68,7 +69,8 @@ class MockApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            methods = self.routes.get(scope["path"])
+            path = scope["path"]
+            methods = self.routes.get(path)
             if methods is not None:
                 handler = methods.get(scope["method"])
                 try:
@@ -80,7 +82,14 @@ class MockApp:
                     log.exception("unexpected error on %s %s", scope["method"], scope["path"])
                     await envelopes.send_json(send, 500, error(texts.SERVER_ERROR, texts.CODE_SERVER_ERROR))
                 return
+            if path.startswith(PREFIX) and not self.inspection_allows(scope):
+                await send_unauthorized(send)
+                return
         await self.starlette(scope, receive, send)
+
+    def begin_shutdown(self) -> None:
+        """The server stops taking requests: sends still waiting out latency are answered soon (Stopping)."""
+        self.services.stopping.begin()
 
     @contextlib.asynccontextmanager
     async def _lifespan(self, app: Starlette) -> AsyncIterator[None]:
@@ -145,10 +154,11 @@ def create_app(
     settings = settings or MockSettings()
     services = Services(
         settings,
-        store if store is not None else open_store(settings.store, settings.first_id),
+        store if store is not None else open_store(settings.store, settings.first_id, settings.max_messages),
         clock=clock or time.time,
         sleep=sleep or asyncio.sleep,
         rng=random.Random(settings.seed),  # noqa: S311 - fault injection, not cryptography
+        stopping=Stopping(settings.shutdown_grace_seconds),
     )
     return MockApp(spec if isinstance(spec, Contract) else load_contract(spec), services)
 

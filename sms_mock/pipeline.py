@@ -9,9 +9,11 @@ ExampleHandler for any other operation of the spec.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
 import random
+import re
 import time
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +39,30 @@ Answer = tuple[int, dict[str, Any] | bytes, Headers]
 log = logging.getLogger("sms_mock")
 
 
+class Stopping:
+    """Whether the server began to shut down, and how much longer injected latency may hold answers."""
+
+    def __init__(self, grace: float) -> None:
+        self.grace = grace
+        self._event: asyncio.Event | None = None
+
+    @property
+    def event(self) -> asyncio.Event:
+        if self._event is None:  # made in the server's loop, on first use
+            self._event = asyncio.Event()
+        return self._event
+
+    def is_set(self) -> bool:
+        return self._event is not None and self._event.is_set()
+
+    def begin(self) -> None:
+        self.event.set()
+
+    async def grace_over(self) -> None:
+        await self.event.wait()
+        await asyncio.sleep(self.grace)
+
+
 @dataclass(frozen=True)
 class Services:
     """What handlers use, handed to them by whoever composes the mock (create_app, or a test)."""
@@ -48,6 +74,7 @@ class Services:
     clock: Callable[[], float] = time.time
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     rng: random.Random = field(default_factory=random.Random)
+    stopping: Stopping = field(default_factory=lambda: Stopping(2.0))
 
 
 class ContractViolation(Exception):
@@ -74,6 +101,17 @@ def bad_request(message: str) -> _Rejected:
     return _error(400, message, "body")
 
 
+def unavailable(retry_after: int, *, close: bool = False) -> _Rejected:
+    """A 503 with Retry-After: nothing was done, come back later."""
+    headers = [(b"retry-after", str(retry_after).encode())]
+    if close:
+        headers.append((b"connection", b"close"))
+    return _Rejected(503, error(texts.UNAVAILABLE, texts.CODE_UNAVAILABLE), headers)
+
+
+_PREFERRED_CODE = re.compile(r"[1-5][0-9]{2}", re.ASCII)
+
+
 class OperationHandler:
     """The request pipeline shared by every operation; subclasses decide what a valid request does."""
 
@@ -98,10 +136,27 @@ class OperationHandler:
         if high > 0:
             # The answer is late, not the work: a send is recorded before the delay, as behind a slow
             # network, which is exactly when a client's read timeout cannot tell whether it was sent.
-            await self.services.sleep(self.services.rng.uniform(low, high) / 1000)
+            try:
+                await self._delay(self.services.rng.uniform(low, high) / 1000)
+            except asyncio.CancelledError:
+                # The server gave up waiting (its own shutdown deadline): the answer is known, so it
+                # still goes out; a kept send must never come back as anything but its 200.
+                with contextlib.suppress(Exception):
+                    await envelopes.send_json(send, status, body, headers)
+                raise
         if self.settings.check_responses:
             self._check_response(status, body)
         await envelopes.send_json(send, status, body, headers)
+
+    async def _delay(self, seconds: float) -> None:
+        """Wait `seconds`, or less once the server is shutting down (Stopping.grace at most)."""
+        stopping = self.services.stopping
+        waits = [asyncio.ensure_future(self.services.sleep(seconds)), asyncio.ensure_future(stopping.grace_over())]
+        try:
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
 
     async def _answer(self, scope: Scope, receive: Receive) -> Answer:
         authorization = content_type = prefer = content_length = None
@@ -114,6 +169,8 @@ class OperationHandler:
                 content_length = value
             elif name == b"prefer":
                 prefer = value
+        if self.services.stopping.is_set():
+            raise unavailable(self.settings.faults.retry_after_seconds, close=True)
         if self.settings.faults.failure_rate > 0:
             self._inject_failure()
         if self.auth_header is not None and not self._authorized(authorization):
@@ -168,7 +225,7 @@ class OperationHandler:
             if found is None or (code is not None and str(found[0]) != code):
                 raise _error(400, texts.UNKNOWN_PREFER.format(value=prefer), "Prefer")
             status, body = found
-        elif code is not None and code.isdigit() and int(code) in self.operation.responses:
+        elif code is not None and _PREFERRED_CODE.fullmatch(code) and int(code) in self.operation.responses:
             status = int(code)
             examples = self.operation.responses[status].examples
             if not examples:
@@ -194,8 +251,21 @@ class OperationHandler:
 
     async def _read_body(self, receive: Receive, content_length: bytes | None) -> bytes:
         limit = self.settings.max_body_bytes
-        if content_length is not None and content_length.isdigit() and int(content_length) > limit:
+        if (
+            content_length is not None
+            and content_length.isdigit()
+            and (len(content_length) > 18 or int(content_length) > limit)
+        ):
             raise _error(413, texts.TOO_LARGE, "body")
+        try:
+            # One deadline for the whole body: a client that stops sending it does not hold the mock.
+            async with asyncio.timeout(self.settings.body_timeout_seconds):
+                return await self._receive_body(receive, limit)
+        except TimeoutError:
+            body = error(texts.BODY_TIMEOUT, texts.CODE_FAILURE, {"body": [texts.BODY_TIMEOUT]})
+            raise _Rejected(408, body, [(b"connection", b"close")]) from None
+
+    async def _receive_body(self, receive: Receive, limit: int) -> bytes:
         message = await receive()
         if message["type"] == "http.disconnect":
             raise _ClientGone

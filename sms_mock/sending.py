@@ -12,6 +12,7 @@ holds across processes sharing a store; what counts as a duplicate is decided he
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,8 +28,10 @@ from sms_contract.validation import DiscriminatedValidator
 
 from . import envelopes
 from .patterns import Patterns
-from .pipeline import Answer, OperationHandler, Services, bad_request
-from .store import Claim, Entry, Held
+from .pipeline import Answer, OperationHandler, Services, bad_request, unavailable
+from .store import Claim, Entry, Held, StoreUnavailable
+
+log = logging.getLogger("sms_mock")
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +157,10 @@ class SendHandler(OperationHandler):
         entries = [Entry(raw, item, now, m.recipients, m.rendered) for item, m in enumerate(messages)]
         try:
             ids = await self.services.store.add(entries, claim)
+        except StoreUnavailable:
+            # Nothing was kept: the answer says so, and when to come back (never a 200, never a 500).
+            log.warning("the outbox store is unavailable; a send was answered 503", exc_info=True)
+            raise unavailable(self.settings.faults.retry_after_seconds) from None
         except Held as held:
             refusal = texts.DUPLICATE.format(seconds=texts.persian_number(round(window)))
             return 429, error(refusal, texts.CODE_FAILURE, {fields[held.index]: [refusal]}), ()

@@ -19,6 +19,7 @@ from typing import Any, Self
 import uvicorn
 
 from .app import MockApp, create_app
+from .protocol import protocol_class
 from .settings import MockSettings
 
 
@@ -41,19 +42,33 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def uvicorn_config(app: MockApp, *, log_level: str = "warning", access_log: bool = False) -> uvicorn.Config:
-    # No Server header, no access log by default: less work per request, and nothing a test did not ask for.
+    settings = app.settings
+    # No Server header, no proxy headers (nothing sits in front of a mock), no access log by default:
+    # less work per request, and nothing a test did not ask for.
     return uvicorn.Config(
         app,
+        http=protocol_class(settings.max_connections),
         log_level=log_level,
         access_log=access_log,
         server_header=False,
+        proxy_headers=False,
         lifespan="on",
-        timeout_graceful_shutdown=5,
+        timeout_keep_alive=settings.idle_timeout_seconds,  # type: ignore[arg-type]  # uvicorn takes seconds
+        # Past the app's own grace (answers held by latency go out by then), a margin before uvicorn
+        # would cancel what is left.
+        timeout_graceful_shutdown=int(settings.shutdown_grace_seconds) + 3,
     )
 
 
 class QuietServer(uvicorn.Server):
-    """uvicorn's server, except that SIGINT/SIGTERM end it with exit status 0 instead of being re-raised."""
+    """uvicorn's server, except that SIGINT/SIGTERM end it with exit status 0 instead of being re-raised,
+    and that the app learns of the shutdown as it begins (so held answers go out, and late sends get a 503)."""
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        app = self.config.app
+        if isinstance(app, MockApp):
+            app.begin_shutdown()
+        await super().shutdown(sockets)
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:

@@ -16,6 +16,10 @@ from pathlib import Path
 DEVELOPMENT_TOKEN = "sms-mock-development-token-not-a-secret"  # noqa: S105
 DEFAULT_PORT = 4010
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+# The outbox keeps the newest this many messages; the oldest go first. At about 300 bytes each in
+# memory, the default caps the in-memory outbox near 30 MB, far above what a test suite sends.
+DEFAULT_MAX_MESSAGES = 100_000
+LARGEST_ID = 2**63 - 1  # what SQLite (and JSON readers that use 64-bit integers) can hold
 
 
 @dataclass
@@ -43,7 +47,7 @@ class Faults:
 class MockSettings:
     """Everything that changes how the mock answers."""
 
-    tokens: frozenset[str] = frozenset({DEVELOPMENT_TOKEN})
+    tokens: frozenset[str] = field(default=frozenset({DEVELOPMENT_TOKEN}), repr=False)
     sender_lines: frozenset[str] | None = None
     duplicate_window_seconds: float = 40.0
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
@@ -54,14 +58,39 @@ class MockSettings:
     faults: Faults = field(default_factory=Faults)
     # The account's approved patterns, code to text with %variables%; empty: any code is accepted.
     patterns: dict[str, str] = field(default_factory=dict)
+    # Bounds that keep a misbehaving client from holding the mock: the outbox's size, how long a
+    # request body may take to arrive, how long a connection may sit idle, how many connections
+    # there may be at once (past that, the longest-idle ones are closed to make room).
+    max_messages: int = DEFAULT_MAX_MESSAGES
+    body_timeout_seconds: float = 10.0
+    idle_timeout_seconds: float = 5.0
+    max_connections: int = 4096
+    # On SIGTERM or Ctrl-C, sends still waiting out injected latency get at most this much more of
+    # it, then their answers go out at once; sends that arrive after that are a 503 and not kept.
+    shutdown_grace_seconds: float = 2.0
+    # HTTP basic credentials ("user:password") that every /_mock/ route then requires.
+    inspection_credentials: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if not self.tokens or any(not token or token != token.strip() for token in self.tokens):
             raise ValueError("at least one token is needed, and tokens cannot be empty or padded with spaces")
         if self.max_body_bytes < 1024:
             raise ValueError("the body limit must be at least 1024 bytes")
-        if self.first_id < 1:
-            raise ValueError("outbox ids start at 1 or more")
+        if not 1 <= self.first_id <= LARGEST_ID // 2:
+            raise ValueError(f"outbox ids start at 1 or more, and at most {LARGEST_ID // 2}")
+        if self.max_messages < 1:
+            raise ValueError("the outbox must keep at least 1 message (--max-messages)")
+        for name in ("body_timeout_seconds", "idle_timeout_seconds"):
+            if not 0 < getattr(self, name) <= 3600:
+                raise ValueError(f"{name.replace('_', ' ')} must be more than 0 and at most 3600")
+        if not 0 <= self.shutdown_grace_seconds <= 60:
+            raise ValueError("the shutdown grace must be 0 to 60 seconds")
+        if self.max_connections < 16:
+            raise ValueError("at least 16 connections must be allowed")
+        if self.inspection_credentials is not None:
+            user, sep, password = self.inspection_credentials.partition(":")
+            if not sep or not user or not password:
+                raise ValueError("inspection credentials are USER:PASSWORD, both non-empty")
 
     @property
     def uses_development_token(self) -> bool:
@@ -119,4 +148,8 @@ def settings_from_env(environ: dict[str, str] | None = None) -> MockSettings:
         settings = replace(settings, patterns=load_pattern_file(Path(patterns)))
     if window := env.get("SMS_MOCK_DUPLICATE_WINDOW"):
         settings = replace(settings, duplicate_window_seconds=float(window))
+    if count := env.get("SMS_MOCK_MAX_MESSAGES"):
+        settings = replace(settings, max_messages=int(count))
+    if credentials := env.get("SMS_MOCK_INSPECTION_CREDENTIALS"):
+        settings = replace(settings, inspection_credentials=credentials)
     return settings

@@ -68,11 +68,29 @@ class MockHandle:
         recipient: str | None = None,
         sender: str | None = None,
         sending_type: str | None = None,
+        text: str | None = None,
         limit: int | None = None,
     ) -> list[OutboxMessage]:
-        """Accepted messages, oldest first, optionally only those to `recipient`, from `sender`, of a type."""
-        found = self._get("/_mock/outbox", recipient=recipient, sender=sender, sending_type=sending_type, limit=limit)
-        return [_message(item) for item in found["messages"]]
+        """Accepted messages, oldest first (with `limit`, the newest `limit` of them), optionally only those
+        to `recipient`, from `sender`, of a sending type, or containing `text`. Pages through the API."""
+        found: list[dict[str, Any]] = []
+        before = None
+        while limit is None or len(found) < limit:
+            page_size = 1000 if limit is None else min(1000, limit - len(found))
+            page = self._get(
+                "/_mock/outbox",
+                recipient=recipient,
+                sender=sender,
+                sending_type=sending_type,
+                q=text,
+                limit=page_size,
+                before=before,
+            )
+            found.extend(page["messages"])
+            before = page["next"]
+            if before is None:
+                break
+        return [_message(item) for item in reversed(found)]
 
     def message(self, message_id: int) -> OutboxMessage | None:
         response = self._http.get(f"/_mock/outbox/{message_id}")

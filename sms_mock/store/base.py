@@ -56,6 +56,13 @@ class Held(Exception):
         self.index = index
 
 
+class StoreUnavailable(Exception):
+    """The store cannot take or give anything right now (locked by another process, unreachable).
+
+    Nothing was stored: the send is answered 503 with Retry-After, never 200.
+    """
+
+
 class Store(Protocol):
     """Where accepted sends are kept. Ids are positive, unique and increasing, one per entry."""
 
@@ -71,6 +78,10 @@ class Store(Protocol):
         ...
 
     async def get(self, message_id: int) -> Stored | None: ...
+
+    async def delete(self, message_id: int) -> bool:
+        """Forget one entry (True if it was there). Its held identities stay held until they expire."""
+        ...
 
     async def count(self) -> int: ...
 

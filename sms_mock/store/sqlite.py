@@ -1,7 +1,10 @@
 """The outbox in a SQLite file (WAL) that survives restarts and can be shared by mock processes on one machine.
 
-Every call runs on one worker thread that owns the connection, so the event loop never waits on
-the disk or on another process's write lock. A send is committed before its 200 is written.
+Writes run on one worker thread and reads on another, each owning its connection, so the event
+loop never waits on the disk or on another process's write lock, and a read (the health check, the
+inspection API) never waits behind a write that waits for that lock. A send is committed before
+its 200 is written; a write lock held elsewhere for longer than a couple of seconds makes the send
+a 503 (StoreUnavailable), never a stall of every request or a 500.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import TypeVar
 
 import orjson
 
-from .base import Claim, Entry, Held, Identity, Stored
+from .base import Claim, Entry, Held, Identity, Stored, StoreUnavailable
 
 T = TypeVar("T")
 
@@ -93,13 +96,30 @@ def _key(identity: Identity) -> bytes:
 
 
 class SqliteStore:
-    """A store in a SQLite file; several processes may share one file."""
+    """A store in a SQLite file, keeping the newest `max_messages`; several processes may share one file."""
 
-    def __init__(self, path: Path | str, first_id: int = 1) -> None:
+    LOCK_PATIENCE = 2.0  # seconds a write waits for another process's lock before the send is a 503
+
+    def __init__(self, path: Path | str, first_id: int = 1, max_messages: int = 100_000) -> None:
         self.path = Path(path)
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sms-mock-sqlite")
-        self._db: sqlite3.Connection = self._thread.submit(self._open, first_id).result()
+        self._max = max_messages
+        self._slack = max(1, max_messages // 8)
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sms-mock-sqlite-write")
+        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sms-mock-sqlite-read")
+        try:
+            self._db: sqlite3.Connection = self._writer.submit(self._open, first_id).result()
+            self._read_db: sqlite3.Connection = self._reader.submit(self._connect).result()
+        except sqlite3.Error as exc:
+            self._writer.shutdown()
+            self._reader.shutdown()
+            raise ValueError(f"cannot use {self.path} as the outbox: {exc}") from None
         self._added = 0
+        self._kept_from = 0  # ids below this were let go (the cap)
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, isolation_level=None)
+        db.execute("PRAGMA busy_timeout=0")
+        return db
 
     def _open(self, first_id: int) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, isolation_level=None)
@@ -130,13 +150,23 @@ class SqliteStore:
                 _migrate(db)
         return db
 
-    async def _run(self, work: Callable[[], T]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._thread, work)
+    async def _write(self, work: Callable[[], T]) -> T:
+        return await self._on(self._writer, work)
+
+    async def _read(self, work: Callable[[], T]) -> T:
+        return await self._on(self._reader, work)
 
     @staticmethod
-    def _begin(db: sqlite3.Connection, patience: float = 10.0) -> None:
+    async def _on(thread: ThreadPoolExecutor, work: Callable[[], T]) -> T:
+        try:
+            return await asyncio.get_running_loop().run_in_executor(thread, work)
+        except sqlite3.OperationalError as exc:  # locked or busy past the patience, disk I/O, ...
+            raise StoreUnavailable(f"the SQLite outbox is unavailable: {exc}") from exc
+
+    @classmethod
+    def _begin(cls, db: sqlite3.Connection, patience: float | None = None) -> None:
         """BEGIN IMMEDIATE (take the write lock), retrying quickly while another process holds it."""
-        delay, deadline = 0.00002, time.monotonic() + patience
+        delay, deadline = 0.00002, time.monotonic() + (cls.LOCK_PATIENCE if patience is None else patience)
         while True:
             try:
                 db.execute("BEGIN IMMEDIATE")
@@ -144,7 +174,7 @@ class SqliteStore:
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) or time.monotonic() > deadline:
                     raise
-            time.sleep(delay)
+            time.sleep(delay)  # on the writer thread, never on the event loop
             delay = min(delay * 2, 0.001)
 
     def _add(self, entries: Sequence[Entry], claim: Claim | None) -> list[int]:
@@ -188,24 +218,33 @@ class SqliteStore:
                 self._added += 1
                 if self._added % 1000 == 0:
                     db.execute("DELETE FROM held_identity WHERE until <= ?", (claim.now,))
+            self._let_go(db, ids[-1] - self._max)
         return ids
 
+    def _let_go(self, db: sqlite3.Connection, below: int) -> None:
+        """Forget entries with ids up to `below` (the cap), in batches of an eighth of it."""
+        if below - self._kept_from < self._slack:
+            return
+        db.execute("DELETE FROM outbox_recipient WHERE message_id <= ?", (below,))
+        db.execute("DELETE FROM outbox_entry WHERE id <= ?", (below,))
+        self._kept_from = below
+
     async def add(self, entries: Sequence[Entry], claim: Claim | None) -> list[int]:
-        return await self._run(lambda: self._add(entries, claim))
+        return await self._write(lambda: self._add(entries, claim))
 
     def _rows(self, before: int | None, recipient: str | None) -> list[Row]:
-        where = ["id < ?"]
-        args: list[int | str] = [before if before is not None else 2**63 - 1]
+        where = ["id < ?", "id > (SELECT coalesce(max(id), 0) FROM outbox_entry) - ?"]
+        args: list[int | str] = [min(before, 2**63 - 1) if before is not None else 2**63 - 1, self._max]
         if recipient is not None:
             where.append("id IN (SELECT message_id FROM outbox_recipient WHERE recipient = ?)")
             args.append(recipient)
         conditions = " AND ".join(where)
         sql = f"SELECT {_COLUMNS} FROM outbox_entry WHERE {conditions} ORDER BY id DESC LIMIT ?"  # noqa: S608
-        return list(self._db.execute(sql, (*args, _BATCH)))
+        return list(self._read_db.execute(sql, (*args, _BATCH)))
 
     async def newest(self, *, before: int | None = None, recipient: str | None = None) -> AsyncIterator[Stored]:
         while True:
-            rows = await self._run(functools.partial(self._rows, before, recipient))
+            rows = await self._read(functools.partial(self._rows, before, recipient))
             for row in rows:
                 yield _stored(row)
             if len(rows) < _BATCH:
@@ -213,18 +252,35 @@ class SqliteStore:
             before = rows[-1][0]
 
     async def get(self, message_id: int) -> Stored | None:
+        if not 0 < message_id < 2**63:
+            return None
+
         def one() -> Row | None:
-            found: Row | None = self._db.execute(
-                f"SELECT {_COLUMNS} FROM outbox_entry WHERE id = ?",  # noqa: S608 - a fixed fragment
-                (message_id,),
+            found: Row | None = self._read_db.execute(
+                f"SELECT {_COLUMNS} FROM outbox_entry WHERE id = ?"  # noqa: S608 - a fixed fragment
+                " AND id > (SELECT coalesce(max(id), 0) FROM outbox_entry) - ?",
+                (message_id, self._max),
             ).fetchone()
             return found
 
-        row = await self._run(one)
+        row = await self._read(one)
         return _stored(row) if row else None
 
+    async def delete(self, message_id: int) -> bool:
+        if not 0 < message_id < 2**63:
+            return False
+
+        def forget() -> bool:
+            with self._db:
+                self._begin(self._db)
+                self._db.execute("DELETE FROM outbox_recipient WHERE message_id = ?", (message_id,))
+                return self._db.execute("DELETE FROM outbox_entry WHERE id = ?", (message_id,)).rowcount > 0
+
+        return await self._write(forget)
+
     async def count(self) -> int:
-        return await self._run(lambda: int(self._db.execute("SELECT COUNT(*) FROM outbox_entry").fetchone()[0]))
+        sql = "SELECT COUNT(*) FROM outbox_entry WHERE id > (SELECT coalesce(max(id), 0) FROM outbox_entry) - ?"
+        return await self._read(lambda: int(self._read_db.execute(sql, (self._max,)).fetchone()[0]))
 
     def _clear(self) -> int:
         db = self._db
@@ -237,8 +293,10 @@ class SqliteStore:
         return cleared
 
     async def clear(self) -> int:
-        return await self._run(self._clear)
+        return await self._write(self._clear)
 
     async def close(self) -> None:
-        await self._run(self._db.close)
-        self._thread.shutdown(wait=True)
+        await asyncio.get_running_loop().run_in_executor(self._reader, self._read_db.close)
+        await asyncio.get_running_loop().run_in_executor(self._writer, self._db.close)
+        self._reader.shutdown(wait=True)
+        self._writer.shutdown(wait=True)

@@ -6,6 +6,7 @@ test is what keeps them one. A new example in the spec needs a way to earn it he
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,7 +16,8 @@ import pytest
 
 from sms_contract.rules import format_send_time
 from sms_contract.spec import Contract
-from sms_mock import Faults
+from sms_mock import Faults, MockSettings
+from sms_mock.server import MockServer
 
 from .conftest import TOKEN, Api, MakeApi, body
 
@@ -29,6 +31,21 @@ def _send(api: Api, payload: Any = None, **headers: str) -> httpx.Response:
 def _raw(make_api: MakeApi, content: bytes, content_type: str = "application/json", **settings: Any) -> httpx.Response:
     api = make_api(**settings)
     return api.client.post("/api/send", content=content, headers={"Authorization": TOKEN, "Content-Type": content_type})
+
+
+def _stalled_body(make_api: MakeApi) -> httpx.Response:
+    """A body that stops arriving, over a real socket: the mock gives up after its body timeout."""
+    with (
+        MockServer(MockSettings(body_timeout_seconds=0.2)) as server,
+        socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock,
+    ):
+        head = f"POST /api/send HTTP/1.1\r\nHost: x\r\nAuthorization: {TOKEN}\r\nContent-Type: application/json\r\n"
+        sock.sendall(f"{head}Content-Length: 100\r\n\r\n{{".encode())
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head_bytes, content = answer.split(b"\r\n\r\n", 1)
+    return httpx.Response(int(head_bytes.split()[1]), content=content)
 
 
 def _duplicate(make_api: MakeApi) -> httpx.Response:
@@ -61,6 +78,7 @@ EARNED_BY: dict[str, Earn] = {
     "pattern_variable_missing": lambda make: _send(make(patterns=LOGIN), PATTERN),
     "two_fields": lambda make: _send(make(), body(from_number=None, message=None)),
     "invalid_json": lambda make: _raw(make, b"{not json"),
+    "body_timeout": _stalled_body,
     "invalid_token": lambda make: _send(make(), token="not-the-token"),
     "too_large": lambda make: _raw(make, b'{"message": "' + b"x" * 2048 + b'"}', max_body_bytes=1024),
     "not_json": lambda make: _raw(make, b"message=salam", "application/x-www-form-urlencoded"),

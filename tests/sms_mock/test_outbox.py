@@ -30,18 +30,24 @@ def test_inspection_api_lists_filters_fetches_and_clears(api: Api) -> None:
     api.send(body(message="دوم", params={"recipients": [C]}))
     api.send(body(message="سوم", from_number="+9850002", params={"recipients": [A]}))
     listed = api.client.get("/_mock/outbox").json()
-    assert listed["count"] == 3
-    assert [m["message"] for m in listed["messages"]] == ["اول", "دوم", "سوم"]
-    assert [m["id"] for m in api.client.get("/_mock/outbox", params={"recipient": A}).json()["messages"]] == [1, 3]
+    assert (listed["total"], listed["count"], listed["next"]) == (3, 3, None)
+    assert [m["message"] for m in listed["messages"]] == ["سوم", "دوم", "اول"]  # newest first
+    assert [m["id"] for m in api.client.get("/_mock/outbox", params={"recipient": A}).json()["messages"]] == [3, 1]
     assert [m["id"] for m in api.client.get("/_mock/outbox", params={"sender": "+9850002"}).json()["messages"]] == [3]
-    assert [m["id"] for m in api.client.get("/_mock/outbox", params={"limit": 2}).json()["messages"]] == [2, 3]
+    first = api.client.get("/_mock/outbox", params={"limit": 2}).json()
+    assert ([m["id"] for m in first["messages"]], first["total"], first["next"]) == ([3, 2], 3, 2)
+    rest = api.client.get("/_mock/outbox", params={"limit": 2, "before": first["next"]}).json()
+    assert ([m["id"] for m in rest["messages"]], rest["next"]) == ([1], None)
+    searched = api.client.get("/_mock/outbox", params={"q": "دوم"}).json()
+    assert ([m["id"] for m in searched["messages"]], searched["total"]) == ([2], 1)
+    assert api.client.get("/_mock/outbox", params={"q": "98910"}).json()["total"] == 1  # part of a number
     one = api.client.get("/_mock/outbox/2").json()
     assert one["recipients"] == [C]
     assert one["encoding"] == "UCS-2"
     assert api.client.get("/_mock/outbox/99").status_code == 404
     assert api.client.get("/_mock/health").json()["outbox_count"] == 3
     assert api.client.delete("/_mock/outbox").json() == {"cleared": 3}
-    assert api.client.get("/_mock/outbox").json() == {"count": 0, "messages": []}
+    assert api.client.get("/_mock/outbox").json() == {"total": 0, "count": 0, "next": None, "messages": []}
 
 
 def test_clearing_also_forgets_the_duplicate_window(api: Api) -> None:
@@ -57,7 +63,7 @@ def test_ids_keep_increasing_after_a_clear(api: Api) -> None:
     assert api.send(body(message="بعد از پاک کردن")).json()["data"]["message_outbox_ids"] == [2]
 
 
-@pytest.mark.parametrize("limit", ["0", "-1", "many"])
+@pytest.mark.parametrize("limit", ["0", "-1", "many", "1001", "²", "1" * 5000, " 5"])
 def test_a_bad_limit_is_a_clear_400(api: Api, limit: str) -> None:
     response = api.client.get("/_mock/outbox", params={"limit": limit})
     assert response.status_code == 400
@@ -66,7 +72,13 @@ def test_a_bad_limit_is_a_clear_400(api: Api, limit: str) -> None:
 
 def test_health_names_the_spec_and_its_fingerprint(api: Api, contract: Contract) -> None:
     health = api.client.get("/_mock/health").json()
-    assert health == {"status": "ok", "spec": "sms-api.yaml", "spec_sha256": contract.fingerprint, "outbox_count": 0}
+    assert health == {
+        "status": "ok",
+        "store": "ok",
+        "spec": "sms-api.yaml",
+        "spec_sha256": contract.fingerprint,
+        "outbox_count": 0,
+    }
     assert api.client.get("/_mock/openapi.yaml").content == contract.path.read_bytes()
 
 
@@ -83,7 +95,7 @@ def test_sqlite_outbox_survives_a_restart(tmp_path: Path, contract: Contract) ->
             assert sent.status_code == 200
     with MockServer(MockSettings(store=store)) as server, httpx.Client(base_url=server.base_url) as client:
         messages = client.get("/_mock/outbox", params={"recipient": B}).json()["messages"]
-        assert [(m["id"], m["message"]) for m in messages] == [(1, "یک"), (2, "دو 😀")]
+        assert [(m["id"], m["message"]) for m in messages] == [(2, "دو 😀"), (1, "یک")]
         third = client.post("/api/send", json=body(message="سه"), headers={"Authorization": TOKEN})
         assert third.json()["data"]["message_outbox_ids"] == [3]
 

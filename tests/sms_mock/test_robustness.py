@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 import httpx
 from hypothesis import given
@@ -62,3 +63,21 @@ def test_one_field_replaced_by_anything(field: str, value: object) -> None:
 def test_arbitrary_authorization_and_prefer_headers(authorization: str, prefer: str) -> None:
     headers = {"Authorization": authorization, "Prefer": prefer}
     _check(CLIENT.post("/api/send", json=body(), headers=headers))
+
+
+@given(
+    name=st.sampled_from(["limit", "before", "recipient", "sender", "sending_type", "q", "other"]),
+    value=st.text(max_size=30) | st.integers(-(2**70), 2**70).map(str),
+)
+def test_arbitrary_outbox_queries(name: str, value: str) -> None:
+    response = CLIENT.get("/_mock/outbox", params={name: value})
+    assert response.status_code in (200, 400), response.text
+    assert response.headers["content-type"] == "application/json"
+
+
+@given(message_id=st.text(min_size=1, max_size=30))
+def test_arbitrary_message_ids(message_id: str) -> None:
+    path = "/_mock/outbox/" + quote(message_id, safe="")
+    for method in ("GET", "DELETE"):
+        response = CLIENT.request(method, path)
+        assert response.status_code in (400, 404), (method, message_id, response.text)
