@@ -1,208 +1,49 @@
-"""Benchmarks side by side in one run: the mock against Prism, the client against bare httpx.
+"""Benchmarks side by side in one run: the mock against the bare-ASGI ceiling and Prism, memory, the client.
 
-Run: `make bench` (or `.venv/bin/python scripts/bench.py [--duration 5] [--rounds 3] [--update-readme]`).
-It installs what it needs on first use: wrk (Debian package); Prism comes pinned in package.json.
-Every figure is a ratio or a side-by-side number from this one run on this machine; nothing here is
-a pass/fail timing test. Servers listen on 127.0.0.1 only and every load is bounded in time.
+Run: `make bench` (or `.venv/bin/python scripts/bench.py [--duration 5] [--rounds 3] [--baseline REF]
+[--soak 60] [--update-readme]`). It installs wrk (a Debian package) on first use; Prism comes pinned
+in package.json. Every figure is a ratio or a side-by-side number from this one run on this machine;
+nothing here is a pass/fail timing test. Servers listen on 127.0.0.1 only and every load is bounded.
+
+- Each server is started fresh per round, warmed for 1 s, then loaded for `--duration` s by wrk
+  (-t1 -c16, a fresh text per request), the servers alternating so that machine noise hits all alike.
+- The ceiling is a bare ASGI app (no framework, a fixed answer of the mock's size) on the same server
+  with the same settings (scripts/bare_asgi.py): the mock's share of it is what the mock itself costs.
+- Memory: bytes per stored send in the in-memory outbox (tracemalloc), with the 40 s duplicate memory
+  and after it; `--soak S` adds S seconds at full speed with --max-messages set, sampling RSS.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import http.client
 import json
 import os
 import platform
 import re
-import shutil
 import statistics
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
-from sms_mock.settings import DEVELOPMENT_TOKEN
-
-ROOT = Path(__file__).resolve().parent.parent
-BENCH = ROOT / ".bench"
-SPEC = ROOT / "openapi" / "sms-api.yaml"
-LUA = ROOT / "scripts" / "bench_send.lua"
-PRISM_VERSION = json.loads((ROOT / "package.json").read_text())["devDependencies"]["@stoplight/prism-cli"]
-TOKEN = DEVELOPMENT_TOKEN
-BIN = Path(sys.executable).parent
-
-
-# --------------------------------------------------------------------------- tools
-
-
-def ensure_wrk() -> str:
-    found = shutil.which("wrk")
-    if found:
-        return found
-    if os.geteuid() != 0:
-        sys.exit("bench: wrk is missing; install it with `sudo apt-get install -y wrk`")
-    print("bench: installing wrk (Debian package)", flush=True)
-    subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, capture_output=True)
-    return shutil.which("wrk") or sys.exit("bench: wrk did not install")
-
-
-def ensure_prism() -> Path:
-    """Prism as package.json pins it (`make bench` runs `npm ci` first)."""
-    prism = ROOT / "node_modules" / ".bin" / "prism"
-    if not prism.exists():
-        sys.exit("bench: Prism is missing; run `make bench` (it installs the Node tools of package.json)")
-    return prism
-
-
-# --------------------------------------------------------------------------- servers
-
-
-@dataclass(frozen=True)
-class Server:
-    name: str
-    command: list[str]
-    port: int
-    env: dict[str, str] | None = None
-    is_mock: bool = True
-
-
-def baseline_server(ref: str, port: int) -> Server:
-    """The mock as it was at git `ref` (a worktree under .bench/), run by this venv's Python: before and after."""
-    sha = subprocess.run(["git", "rev-parse", "--verify", f"{ref}^{{commit}}"], cwd=ROOT, capture_output=True,
-                         text=True, check=True).stdout.strip()  # fmt: skip
-    tree = BENCH / f"baseline-{sha[:12]}"
-    if not tree.exists():
-        subprocess.run(
-            ["git", "worktree", "add", "--detach", str(tree), sha], cwd=ROOT, check=True, capture_output=True
-        )
-    env = {**os.environ, "PYTHONPATH": f"{tree}{os.pathsep}{tree / 'generated'}"}
-    return Server(
-        f"mock at {ref} ({sha[:7]}), uvicorn", [sys.executable, "-m", "sms_mock", "--port", str(port)], port, env
-    )
-
-
-def _answers(port: int) -> bool:
-    """True once a POST /api/send on the port gets any HTTP answer."""
-    try:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        body = json.dumps({"sending_type": "webservice"})
-        connection.request("POST", "/api/send", body, {"Content-Type": "application/json", "Authorization": TOKEN})
-        connection.getresponse().read()
-        connection.close()
-        return True
-    except OSError:
-        return False
-
-
-@contextmanager
-def running(server: Server, timeout: float = 60.0) -> Iterator[float]:
-    """Start the server, yield the seconds from launch to its first answered request, always stop it."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        server.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=server.env
-    )
-    try:
-        while not _answers(server.port):
-            if proc.poll() is not None or time.perf_counter() - started > timeout:
-                raise RuntimeError(f"{server.name} did not start")
-            time.sleep(0.002)
-        yield time.perf_counter() - started
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-# --------------------------------------------------------------------------- measurements
-
-
-@dataclass
-class Load:
-    rps: float
-    p50_ms: float
-    p99_ms: float
-    errors: int
-    requests: int
-
-
-def _ms(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()  # type: ignore[union-attr]
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-
-def wrk_load(wrk: str, port: int, duration: int, connections: int) -> Load:
-    out = subprocess.run(
-        [wrk, "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(LUA),
-         f"http://127.0.0.1:{port}", "--", TOKEN, uuid.uuid4().hex[:8]],
-        capture_output=True, text=True, check=True, timeout=duration + 30,
-    ).stdout  # fmt: skip
-    p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    errors = (int(non_2xx.group(1)) if non_2xx else 0) + (sum(map(int, sockets.groups())) if sockets else 0)
-    return Load(rps, p50, p99, errors, requests)
-
-
-def big_send_ms(port: int, recipients: int, repeat: int = 5) -> float:
-    """Median time of one send to `recipients` numbers, measured at the client on loopback."""
-    times = []
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    for _ in range(repeat):
-        body = json.dumps(
-            {
-                "sending_type": "webservice",
-                "from_number": "+983000505",
-                "message": f"اطلاعیه {uuid.uuid4().hex}",
-                "params": {"recipients": [f"+98912{i:07d}" for i in range(recipients)]},
-            }
-        )
-        start = time.perf_counter()
-        connection.request("POST", "/api/send", body, {"Content-Type": "application/json", "Authorization": TOKEN})
-        response = connection.getresponse()
-        response.read()
-        times.append(time.perf_counter() - start)
-        if response.status != 200:
-            raise RuntimeError(f"a send to {recipients} recipients was answered {response.status}")
-    connection.close()
-    return statistics.median(times) * 1000
-
-
-def exact_load(port: int, sends: int = 3000, concurrency: int = 32) -> tuple[int, int, int]:
-    """A bounded burst of distinct sends: (accepted, errors, outbox count afterwards). Nothing may be lost."""
-    import httpx
-
-    async def burst() -> tuple[int, int]:
-        limits = httpx.Limits(max_connections=concurrency)
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=30) as client:
-            gate = asyncio.Semaphore(concurrency)
-
-            async def one(i: int) -> int:
-                async with gate:
-                    payload = {
-                        "sending_type": "webservice", "from_number": "+983000505", "message": f"بار {i} 🔔",
-                        "params": {"recipients": [f"+98912{i:07d}"]},
-                    }  # fmt: skip
-                    response = await client.post("/api/send", json=payload, headers={"Authorization": TOKEN})
-                    return response.status_code
-
-            statuses = await asyncio.gather(*(one(i) for i in range(sends)))
-        return statuses.count(200), len(statuses) - statuses.count(200)
-
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
-        client.delete("/_mock/outbox")
-        accepted, errors = asyncio.run(burst())
-        return accepted, errors, int(client.get("/_mock/health").json()["outbox_count"])
+from bench_memory import bytes_per_send, soak
+from bench_servers import (
+    BENCH,
+    ROOT,
+    TOKEN,
+    Load,
+    Server,
+    baseline_server,
+    big_send_ms,
+    ceiling_server,
+    ensure_wrk,
+    exact_load,
+    mock_server,
+    prism_server,
+    running,
+    wrk_load,
+)
 
 
 def client_overheads(rounds: int = 5, per_round: int = 4000) -> dict[str, float]:
@@ -280,77 +121,113 @@ def contract_examples_per_second() -> tuple[int, float]:
 # --------------------------------------------------------------------------- report
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=5, help="seconds per load run (default 5)")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating load rounds (default 3)")
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--update-readme", action="store_true", help="write the table into README.md")
-    parser.add_argument(
-        "--baseline", metavar="REF", action="append", help="also run the mock as it was at this git ref (repeat)"
-    )
-    args = parser.parse_args(argv)
-
-    wrk, prism = ensure_wrk(), ensure_prism()
-    servers = [
-        Server("mock, default (uvicorn)", [str(BIN / "sms-mock"), "--port", "4101"], 4101),
-        Server("mock, --server granian", [str(BIN / "sms-mock"), "--port", "4102", "--server", "granian"], 4102),
-    ]
-    for offset, ref in enumerate(args.baseline or []):
-        servers.append(baseline_server(ref, 4104 + offset))
-    servers.append(
-        Server(
-            "Prism " + PRISM_VERSION,
-            [str(prism), "mock", "-h", "127.0.0.1", "-p", "4103", str(SPEC)],
-            4103,
-            is_mock=False,
-        )
-    )
-    loads: dict[str, list[Load]] = {s.name: [] for s in servers}
-    startups: dict[str, list[float]] = {s.name: [] for s in servers}
-    big: dict[str, dict[int, float]] = {s.name: {} for s in servers}
-    exact: dict[str, tuple[int, int, int]] = {}
-    for round_ in range(args.rounds):
-        for server in servers:
-            print(f"bench: round {round_ + 1}/{args.rounds}: {server.name}", flush=True)
-            with running(server) as startup:
-                startups[server.name].append(startup)
-                wrk_load(wrk, server.port, 1, args.connections)  # warm-up
-                loads[server.name].append(wrk_load(wrk, server.port, args.duration, args.connections))
-                if round_ == 0:
-                    big[server.name] = {n: big_send_ms(server.port, n) for n in (1000, 10_000)}
-                    if server.is_mock:
-                        exact[server.name] = exact_load(server.port)
-    overheads = client_overheads()
-    examples, seconds = contract_examples_per_second()
-
-    prism_name = servers[-1].name
-    prism_rps = statistics.median(load.rps for load in loads[prism_name])
-    prism_p99 = statistics.median(load.p99_ms for load in loads[prism_name])
+def _load_table(servers: list[Server], loads: dict[str, list[Load]], startups: dict[str, list[float]],
+                big: dict[str, dict[int, float]]) -> list[str]:  # fmt: skip
+    prism = next((s for s in servers if s.kind == "prism"), None)
+    prism_rps = statistics.median(r.rps for r in loads[prism.name]) if prism else float("nan")
+    prism_p99 = statistics.median(r.p99_ms for r in loads[prism.name]) if prism else float("nan")
+    ceilings = {s.server: statistics.median(r.rps for r in loads[s.name]) for s in servers if s.kind == "ceiling"}
     lines = [
-        f"Measured {datetime.now(UTC):%Y-%m-%d} on {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{platform.machine()}; `make bench` (wrk -t1 -c{args.connections}, {args.rounds} alternating rounds of "
-        f"{args.duration} s, medians).",
-        "",
-        "| server | requests/s | p50 ms | p99 ms | errors | vs Prism: throughput | vs Prism: p99 | start-up ms "
-        "| 1,000 recipients ms | 10,000 recipients ms |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| server | requests/s | share of the ceiling | vs Prism | p50 ms | p99 ms | vs Prism p99 | errors "
+        "| start-up ms | 1,000 recipients ms | 10,000 recipients ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for server in servers:
         runs = loads[server.name]
         rps = statistics.median(r.rps for r in runs)
         p99 = statistics.median(r.p99_ms for r in runs)
-        lines.append(
-            f"| {server.name} | {rps:,.0f} | {statistics.median(r.p50_ms for r in runs):.2f} | {p99:.2f} "
-            f"| {sum(r.errors for r in runs)} | {rps / prism_rps:.1f}x | {p99 / prism_p99:.2f}x "
-            f"| {statistics.median(startups[server.name]) * 1000:.0f} | {big[server.name][1000]:.1f} "
-            f"| {big[server.name][10_000]:.1f} |"
+        ceiling = ceilings.get(server.server)
+        share = (
+            f"{rps / ceiling:.0%}"
+            if ceiling and server.kind == "mock"
+            else ("100%" if server.kind == "ceiling" else "")
         )
-    lines.append("")
+        sizes = big.get(server.name, {})
+        lines.append(
+            f"| {server.name} | {rps:,.0f} | {share} | {rps / prism_rps:.1f}x | "
+            f"{statistics.median(r.p50_ms for r in runs):.2f} | {p99:.2f} | {p99 / prism_p99:.2f}x "
+            f"| {sum(r.errors for r in runs)} | {statistics.median(startups[server.name]) * 1000:.0f} "
+            f"| {sizes.get(1000, float('nan')):.1f} | {sizes.get(10_000, float('nan')):.1f} |"
+        )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=5, help="seconds per load run (default 5)")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating load rounds (default 3)")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--update-readme", action="store_true", help="write the tables into README.md")
+    parser.add_argument(
+        "--baseline", metavar="REF", action="append", help="also run the mock as it was at this git ref (repeat)"
+    )
+    parser.add_argument("--soak", type=int, metavar="S", help="also load the mock S seconds with --max-messages set")
+    parser.add_argument("--only", help="run only the servers whose names contain this (no Prism ratio without it)")
+    args = parser.parse_args(argv)
+
+    wrk = ensure_wrk()
+    servers = [
+        ceiling_server(4110, "uvicorn"),
+        mock_server(4101, "uvicorn"),
+        ceiling_server(4111, "granian"),
+        mock_server(4102, "granian"),
+    ]
+    servers += [baseline_server(ref, 4104 + offset) for offset, ref in enumerate(args.baseline or [])]
+    servers.append(prism_server(4103))
+    if args.only:
+        servers = [s for s in servers if args.only in s.name]
+    loads: dict[str, list[Load]] = {s.name: [] for s in servers}
+    startups: dict[str, list[float]] = {s.name: [] for s in servers}
+    big: dict[str, dict[int, float]] = {}
+    exact: dict[str, tuple[int, int, int]] = {}
+    for round_ in range(args.rounds):
+        for server in servers:
+            print(f"bench: round {round_ + 1}/{args.rounds}: {server.name}", flush=True)
+            with running(server) as (startup, _):
+                startups[server.name].append(startup)
+                wrk_load(wrk, server.port, 1, args.connections)  # warm-up
+                loads[server.name].append(wrk_load(wrk, server.port, args.duration, args.connections))
+                if round_ == 0 and server.kind != "ceiling":
+                    big[server.name] = {n: big_send_ms(server.port, n) for n in (1000, 10_000)}
+                    if server.kind == "mock":
+                        exact[server.name] = exact_load(server.port)
+    print("bench: memory per stored send", flush=True)
+    memory = bytes_per_send()
+    soaked = None
+    if args.soak:
+        print(f"bench: soak, {args.soak} s", flush=True)
+        with running(mock_server(4105, "uvicorn", "--max-messages", "50000")) as (_, pid):
+            soaked = soak(wrk, 4105, pid, args.soak)
+    overheads = client_overheads()
+    examples, seconds = contract_examples_per_second()
+
+    lines = [
+        f"Measured {datetime.now(UTC):%Y-%m-%d} on {platform.node() or 'this machine'}: {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {platform.machine()}; `make bench` (wrk -t1 -c{args.connections}, "
+        f"a fresh text per request, {args.rounds} alternating rounds of {args.duration} s, medians).",
+        "",
+        *_load_table(servers, loads, startups, big),
+        "",
+    ]
     for name, (accepted, errors, stored) in exact.items():
         lines.append(
             f"Load test, {name}: 3,000 distinct sends from 32 concurrent connections: {accepted:,} accepted, "
             f"{errors} errors, {stored:,} in the outbox afterwards."
+        )
+    lines += [
+        "",
+        f"Memory of the in-memory outbox ({memory.sends:,} sends of the load above, tracemalloc): "
+        f"{memory.while_remembered:.0f} bytes per send while the 40 s duplicate memory holds it, "
+        f"{memory.stored:.0f} bytes per stored send after.",
+    ]
+    if soaked:
+        first, last = soaked[0], soaked[-1]
+        capped = [s for s in soaked if s.stored >= 50_000 * 7 // 8]
+        flat = f"{min(s.rss_mb for s in capped):.0f}-{max(s.rss_mb for s in capped):.0f} MB" if capped else "n/a"
+        lines.append(
+            f"Soak: {last.seconds:.0f} s at full speed with --max-messages 50000: RSS {first.rss_mb:.0f} MB after "
+            f"{first.seconds:.0f} s, {last.rss_mb:.0f} MB at the end; once the cap was reached, {flat} "
+            f"({len(capped)} samples, every 5 s)."
         )
     bare = overheads["bare httpx"]
     lines += [

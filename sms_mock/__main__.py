@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     # Imported here so that `sms-mock --help` answers at once.
     from sms_contract.spec import SpecError
 
-    from .app import create_app
+    from .app import create_app, tune_collector
     from .server import QuietServer, bind, uvicorn_config
 
     try:
@@ -231,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         _run_granian(args, settings, port)
     else:
         print("sms-mock: ready; Ctrl-C or SIGTERM stops it", flush=True)
+        tune_collector()
         QuietServer(uvicorn_config(app, log_level=args.log_level, access_log=args.access_log)).run(sockets=[sock])
     print("sms-mock: stopped", flush=True)
     return 0
@@ -238,35 +239,26 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run_granian(args: argparse.Namespace, settings: MockSettings, port: int) -> None:
     """Serve with granian (HTTP in Rust), one worker process that builds the app from the environment."""
-    try:
-        from granian import Granian
-        from granian.http import HTTP1Settings
-    except ImportError:
-        print("sms-mock: --server granian needs granian: pip install 'edge-sms-toolkit[fast]'", file=sys.stderr)
-        raise SystemExit(2) from None
-
     from .app import SPEC_ENV
+    from .server import run_granian
     from .settings import SETTINGS_ENV, settings_to_json
 
     os.environ[SETTINGS_ENV] = settings_to_json(settings)
     os.environ[SPEC_ENV] = str(args.spec or "")
     print("sms-mock: ready (granian); Ctrl-C or SIGTERM stops it", flush=True)
-    Granian(
-        "sms_mock.app:app_from_environment",
-        factory=True,
-        address=args.host,
-        port=port,  # the one found above, also when --port 0 asked for any free port
-        interface="asgi",  # type: ignore[arg-type]
-        http="1",  # type: ignore[arg-type]
-        loop="uvloop",  # type: ignore[arg-type]
-        websockets=False,
-        log_level=args.log_level if args.log_level != "critical" else "error",  # type: ignore[arg-type]
-        log_access=args.access_log,
-        # It counts connections, idle ones included: the cap, with idle connections closed by the
-        # header read timeout, so that new requests are still served while idle sockets wait it out.
-        backpressure=settings.max_connections,
-        http1_settings=HTTP1Settings(header_read_timeout=int(settings.idle_timeout_seconds * 1000)),
-    ).serve()
+    try:
+        run_granian(
+            "sms_mock.app:app_from_environment",
+            settings,
+            host=args.host,
+            port=port,  # the one found above, also when --port 0 asked for any free port
+            log_level=args.log_level,
+            access_log=args.access_log,
+            factory=True,
+        )
+    except ImportError:
+        print("sms-mock: --server granian needs granian: pip install 'edge-sms-toolkit[fast]'", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

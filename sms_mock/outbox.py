@@ -99,6 +99,8 @@ class Filter:
         )
 
     def matches(self, message: OutboxMessage) -> bool:
+        if self.recipient is not None and self.recipient not in message.recipients:
+            return False
         if self.sender is not None and message.sender != self.sender:
             return False
         if self.sending_type is not None and message.sending_type != self.sending_type:
@@ -178,7 +180,7 @@ class Outbox:
         limit: int | None = None,
     ) -> list[OutboxMessage]:
         """Accepted messages oldest first; with `limit`, the newest `limit` of them."""
-        wanted = Filter(None, sender, sending_type)
+        wanted = Filter(recipient, sender, sending_type)
         found: list[OutboxMessage] = []
         async for stored in self.store.newest(recipient=recipient):
             message = message_of(stored)

@@ -1,16 +1,21 @@
-"""uvicorn's HTTP/1.1 protocol (httptools) with the time and connection bounds the mock needs.
+"""uvicorn's HTTP/1.1 protocol (httptools) with the bounds the mock needs, and one write per answer.
 
 Stock uvicorn arms its keep-alive timer only after a response, so a connection that never sends a
 request, or sends half a request line, stays open forever; its `limit_concurrency` counts idle
-connections too and answers plain-text 503s once they fill it. This subclass:
+connections too and answers plain-text 503s once they fill it; and it writes every response in two
+`write()` calls (headers, then body), checking each header line with two regular expressions. This
+subclass:
 
-- closes a connection that sends nothing within the idle timeout, from the moment it is accepted;
-- closes one whose request headers do not arrive in full within the idle timeout;
+- closes a connection that sends nothing within the idle timeout, from the moment it is accepted, and
+  one whose request headers do not arrive in full within it (no timer per request: a sweep);
+- answers a request whose body does not arrive within the body timeout with a 408 envelope and
+  closes it (the app then need not arm a timer of its own: `BODY_DEADLINE` in the scope says so);
 - when there are more connections than the cap, closes the longest-idle ones to make room, so new
-  requests are still served while idle sockets would otherwise wait out their timeout.
+  requests are still served while idle sockets would otherwise wait out their timeout;
+- writes a response whose start message carries its header lines already written out
+  (sms_mock.envelopes.RENDERED_HEADERS) in one `write()` with its body.
 
-The request body's deadline is the application's (sms_mock.pipeline: a 408 envelope), which holds
-on every server. It relies on uvicorn internals (names below); uvicorn is pinned, and
+It relies on uvicorn internals (RELIES_ON); uvicorn is pinned in pyproject.toml, and
 tests/sms_mock/test_server_internals.py fails when an upgrade changes them.
 """
 
@@ -20,73 +25,205 @@ import asyncio
 import time
 from typing import Any
 
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+import orjson
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol, RequestResponseCycle
+
+from sms_contract import texts
+from sms_contract.envelope import error
+
+from .envelopes import BODY_DEADLINE, RENDERED_HEADERS
+
+_TIMED_OUT = orjson.dumps(error(texts.BODY_TIMEOUT, texts.CODE_FAILURE, {"body": [texts.BODY_TIMEOUT]}))
+_TIMED_OUT_RESPONSE = (
+    STATUS_LINE[408]
+    + b"content-type: application/json\r\ncontent-length: %d\r\nconnection: close\r\n\r\n" % len(_TIMED_OUT)
+    + _TIMED_OUT
+)
 
 # What this module touches of uvicorn's protocol; the internals test checks each one exists.
-RELIES_ON = (
-    "connection_made",
-    "connection_lost",
-    "on_message_begin",
-    "on_headers_complete",
-    "on_response_complete",
-    "timeout_keep_alive_handler",
-    "timeout_keep_alive_task",
-    "timeout_keep_alive",
-    "connections",
-    "cycle",
-    "transport",
-)
+RELIES_ON = {
+    HttpToolsProtocol: (
+        "connection_made", "on_message_begin", "on_headers_complete", "on_message_complete", "on_response_complete",
+        "_unset_keepalive_if_required", "_start_asgi_task", "pipeline", "flow", "timeout_keep_alive",
+        "connections", "cycle", "transport", "scope", "server_state", "loop",
+    ),
+    RequestResponseCycle: (
+        "send", "response_started", "response_complete", "waiting_for_100_continue", "keep_alive", "disconnected",
+        "flow", "transport", "default_headers", "message_event", "on_response", "access_log", "scope",
+    ),
+}  # fmt: skip
+
+
+class OneWriteCycle(RequestResponseCycle):
+    """A request/response cycle that writes a response with rendered headers in one `write()`."""
+
+    _head: bytes | None = None
+
+    async def send(self, message: Any) -> None:
+        rendered = message.get(RENDERED_HEADERS) if not self.response_started else None
+        if rendered is not None and not self.access_log and not self.disconnected and not self.flow.write_paused:
+            self.response_started = True
+            self.waiting_for_100_continue = False
+            self.chunked_encoding = False
+            self.expected_content_length = next(int(v) for k, v in message["headers"] if k == b"content-length")
+            lines = [STATUS_LINE[message["status"]]]
+            lines += [b"%s: %s\r\n" % pair for pair in self.default_headers]
+            lines.append(rendered)
+            if not self.keep_alive:
+                lines.append(b"connection: close\r\n")
+            lines.append(b"\r\n")
+            self._head = b"".join(lines)
+            return
+        if self._head is not None:
+            head, self._head = self._head, None
+            body = message.get("body", b"")
+            if (
+                message["type"] != "http.response.body"
+                or message.get("more_body", False)
+                or len(body) != (self.expected_content_length)
+            ):
+                # Not the one whole body it was rendered for: the head goes alone, uvicorn does the rest.
+                self.transport.write(head)
+                await super().send(message)
+                return
+            self.transport.write(head + body)
+            self.expected_content_length = 0
+            self.response_complete = True
+            self.message_event.set()
+            if not self.keep_alive:
+                self.transport.close()
+            self.on_response()
+            return
+        await super().send(message)
+
+
+_IDLE, _HEADERS, _BODY, _ANSWERING = range(4)
+_EXTENSIONS: dict[str, dict[object, object]] = {
+    BODY_DEADLINE: {}
+}  # the same (read-only) dict in every scope: nothing to build per request
 
 
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
-    """One connection; `max_connections` is set on the class by `protocol_class`."""
+    """One connection; `max_connections` and `body_timeout` are set on the class by `protocol_class`.
+
+    The deadlines are not timers: a timer armed and cancelled several times per request costs more
+    than the rest of the answer. Each connection notes which phase it is in and counts its phase
+    changes; one task per server sweeps the connections a few times per second and times a phase
+    from the first sweep that saw it.
+    """
 
     max_connections = 4096
+    body_timeout = 10.0
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._header_timer: asyncio.TimerHandle | None = None
-        self.idle_since = time.monotonic()
+        self.phase = _IDLE
+        self.changes = 0  # phase changes so far: the sweeper sees whether a phase is the one it saw before
+        self.seen: tuple[int, float] = (-1, 0.0)  # (changes, when) at the sweep that first saw this phase
+        self.since = time.monotonic()  # when it last went idle, for closing the longest-idle first
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        # The same timer uvicorn arms after a response; any byte received cancels it.
-        self.timeout_keep_alive_task = self.loop.call_later(self.timeout_keep_alive, self.timeout_keep_alive_handler)
+        _Sweeper.ensure(self)
         if len(self.connections) > self.max_connections:
             self._make_room()
 
     def _make_room(self) -> None:
         idle = [c for c in self.connections if c is not self and isinstance(c, BoundedHttpToolsProtocol) and c.is_idle]
-        idle.sort(key=lambda c: c.idle_since)
+        idle.sort(key=lambda c: c.since)
         for connection in idle[: len(self.connections) - self.max_connections]:
             connection.transport.close()
 
     @property
     def is_idle(self) -> bool:
-        return self.cycle is None or self.cycle.response_complete
+        return self.phase == _IDLE
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self._header_timer = self.loop.call_later(self.timeout_keep_alive, self.timeout_keep_alive_handler)
+        self.scope["extensions"] = _EXTENSIONS
+        self.phase = _HEADERS
+        self.changes += 1
 
     def on_headers_complete(self) -> None:
-        self._cancel_header_timer()
+        previous = self.cycle
         super().on_headers_complete()
+        cycle = self.cycle
+        if cycle is not previous and cycle is not None:
+            # The ASGI task was only scheduled, not run: giving the cycle the one-write class is safe.
+            cycle.__class__ = OneWriteCycle
+            self.phase = _BODY
+            self.changes += 1
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self.phase = _ANSWERING
+        self.changes += 1
 
     def on_response_complete(self) -> None:
-        self.idle_since = time.monotonic()
-        super().on_response_complete()
+        # uvicorn's own, but for the keep-alive timer it arms: the sweeper closes idle connections.
+        self.server_state.total_requests += 1
+        if self.transport.is_closing():
+            return
+        self._unset_keepalive_if_required()
+        self.flow.resume_reading()
+        if self.pipeline:
+            cycle, app = self.pipeline.pop()
+            self._start_asgi_task(cycle, app)
+        else:
+            self.phase = _IDLE
+            self.changes += 1
 
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._cancel_header_timer()
-        super().connection_lost(exc)
+    def check_deadlines(self, now: float) -> None:
+        """Close a connection idle or sending headers for too long; answer a stalled body with a 408.
 
-    def _cancel_header_timer(self) -> None:
-        if self._header_timer is not None:
-            self._header_timer.cancel()
-            self._header_timer = None
+        A phase is timed from the first sweep that saw it, so a deadline is met within one sweep
+        interval more than its length, never less.
+        """
+        if self.transport.is_closing():
+            return
+        changes, first_seen = self.seen
+        if changes != self.changes:
+            self.seen = (self.changes, now)
+            if self.phase == _IDLE:
+                self.since = now
+            return
+        waited = now - first_seen
+        if self.phase in (_IDLE, _HEADERS) and waited > self.timeout_keep_alive:
+            self.transport.close()
+        elif self.phase == _BODY and waited > self.body_timeout and self.cycle is not None:
+            cycle = self.cycle
+            if cycle.response_started:
+                return
+            # The app's receive() then sees a disconnect and gives up; the client gets the envelope.
+            cycle.response_started = cycle.response_complete = cycle.disconnected = True
+            cycle.message_event.set()
+            self.transport.write(_TIMED_OUT_RESPONSE)
+            self.transport.close()
 
 
-def protocol_class(max_connections: int) -> type[BoundedHttpToolsProtocol]:
-    """The protocol class for one server, with its connection cap."""
-    return type("MockHttpProtocol", (BoundedHttpToolsProtocol,), {"max_connections": max_connections})
+class _Sweeper:
+    """The one task per server that checks every connection's deadlines, a few times per second."""
+
+    @staticmethod
+    def ensure(connection: BoundedHttpToolsProtocol) -> None:
+        state = connection.server_state
+        task: asyncio.Task[None] | None = getattr(state, "_sms_mock_sweeper", None)
+        if task is None or task.done():
+            every = max(0.05, min(1.0, connection.timeout_keep_alive / 4, connection.body_timeout / 4))
+            task = connection.loop.create_task(_Sweeper.run(connection.connections, every))
+            state._sms_mock_sweeper = task  # type: ignore[attr-defined]
+
+    @staticmethod
+    async def run(connections: set[Any], every: float) -> None:
+        while True:
+            now = time.monotonic()
+            for connection in list(connections):
+                if isinstance(connection, BoundedHttpToolsProtocol):
+                    connection.check_deadlines(now)
+            await asyncio.sleep(every)
+
+
+def protocol_class(max_connections: int, body_timeout: float) -> type[BoundedHttpToolsProtocol]:
+    """The protocol class for one server, with its connection cap and body deadline."""
+    attributes = {"max_connections": max_connections, "body_timeout": body_timeout}
+    return type("MockHttpProtocol", (BoundedHttpToolsProtocol,), attributes)

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -34,8 +33,7 @@ from .store import Claim, Entry, Held, StoreUnavailable
 log = logging.getLogger("sms_mock")
 
 
-@dataclass(frozen=True, slots=True)
-class Message:
+class Message(NamedTuple):  # a named tuple: one is made per send, on the hot path
     """One message a send makes: one outbox entry, and what the duplicate rule compares."""
 
     sender: str  # "" for votp, which has no sender line
@@ -132,8 +130,8 @@ class SendHandler(OperationHandler):
         sender_lines = self.settings.sender_lines
         if "send_time" in body or sender_lines is not None:
             moment = datetime.fromtimestamp(now, UTC)
-            for field, messages in account_errors(body, branch.schema, moment, sender_lines).items():
-                errors.setdefault(field, messages)
+            for field, refusals in account_errors(body, branch.schema, moment, sender_lines).items():
+                errors.setdefault(field, refusals)
         kind = body["sending_type"]
         if kind == "pattern" and self.patterns and not errors:
             pattern = self.patterns.get(body["code"])
@@ -142,18 +140,11 @@ class SendHandler(OperationHandler):
             errors = pattern.problems(body["params"])
         if errors:
             return 422, field_error(errors), ()
-        return await self._keep(MESSAGES[kind](body, self.patterns), raw, now)
-
-    async def _keep(self, messages: list[Message], raw: bytes, now: float) -> Answer:
+        messages = MESSAGES[kind](body, self.patterns)
         window = self.settings.duplicate_window_seconds
-        claim, fields = None, []
+        claim = None
         if window > 0:
-            identities = []
-            for message in messages:
-                for index, number in enumerate(message.recipients):
-                    identities.append((message.sender, number, message.text))
-                    fields.append(f"{message.field}.{index}")
-            claim = Claim(identities, window, now)
+            claim = Claim([(m.sender, m.text, m.recipients) for m in messages], window, now)
         entries = [Entry(raw, item, now, m.recipients, m.rendered) for item, m in enumerate(messages)]
         try:
             ids = await self.services.store.add(entries, claim)
@@ -163,5 +154,14 @@ class SendHandler(OperationHandler):
             raise unavailable(self.settings.faults.retry_after_seconds) from None
         except Held as held:
             refusal = texts.DUPLICATE.format(seconds=texts.persian_number(round(window)))
-            return 429, error(refusal, texts.CODE_FAILURE, {fields[held.index]: [refusal]}), ()
+            return 429, error(refusal, texts.CODE_FAILURE, {_field_of(messages, held.index): [refusal]}), ()
         return 200, envelopes.success_bytes(ids), ()
+
+
+def _field_of(messages: list[Message], index: int) -> str:
+    """Where the claim's identity at `index` is in the body: `params.1.recipients.0` and the like."""
+    for message in messages:
+        if index < len(message.recipients):
+            return f"{message.field}.{index}"
+        index -= len(message.recipients)
+    raise IndexError(index)

@@ -41,13 +41,16 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def uvicorn_config(app: MockApp, *, log_level: str = "warning", access_log: bool = False) -> uvicorn.Config:
-    settings = app.settings
+def uvicorn_config(
+    app: Any, settings: MockSettings | None = None, *, log_level: str = "warning", access_log: bool = False
+) -> uvicorn.Config:
+    """uvicorn as the mock runs on it (`settings` default to the app's own); the benchmark's bare app uses it too."""
+    settings = settings or app.settings
     # No Server header, no proxy headers (nothing sits in front of a mock), no access log by default:
     # less work per request, and nothing a test did not ask for.
     return uvicorn.Config(
         app,
-        http=protocol_class(settings.max_connections),
+        http=protocol_class(settings.max_connections, settings.body_timeout_seconds),
         log_level=log_level,
         access_log=access_log,
         server_header=False,
@@ -58,6 +61,38 @@ def uvicorn_config(app: MockApp, *, log_level: str = "warning", access_log: bool
         # would cancel what is left.
         timeout_graceful_shutdown=int(settings.shutdown_grace_seconds) + 3,
     )
+
+
+def run_granian(
+    target: str,
+    settings: MockSettings,
+    *,
+    host: str,
+    port: int,
+    log_level: str = "warning",
+    access_log: bool = False,
+    factory: bool = False,
+) -> None:
+    """granian as the mock runs on it: one worker, HTTP/1.1, uvloop, and the mock's bounds."""
+    from granian import Granian
+    from granian.http import HTTP1Settings
+
+    Granian(
+        target,
+        factory=factory,
+        address=host,
+        port=port,
+        interface="asgi",  # type: ignore[arg-type]
+        http="1",  # type: ignore[arg-type]
+        loop="uvloop",  # type: ignore[arg-type]
+        websockets=False,
+        log_level=log_level if log_level != "critical" else "error",  # type: ignore[arg-type]
+        log_access=access_log,
+        # It counts connections, idle ones included: the cap, with idle connections closed by the
+        # header read timeout, so that new requests are still served while idle sockets wait it out.
+        backpressure=settings.max_connections,
+        http1_settings=HTTP1Settings(header_read_timeout=int(settings.idle_timeout_seconds * 1000)),
+    ).serve()
 
 
 class QuietServer(uvicorn.Server):

@@ -9,15 +9,19 @@ same duplicate twice. Every method is a coroutine: a store that does I/O must no
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 # (sender, recipient, text): what the provider's duplicate rule compares. A store may hash it.
 Identity = tuple[str, str, str]
+# One message of a send as the duplicate rule sees it: (sender, text, recipients).
+ClaimedMessage = tuple[str, str, Sequence[str]]
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+# Named tuples, not dataclasses: they are made on the hot path, where a frozen dataclass pays an
+# object.__setattr__ per field.
+
+
+class Entry(NamedTuple):
     """One outbox entry: the accepted request body as received, and which of its messages this is.
 
     Everything the inspection API shows is derived from the body when it is read (sms_mock.outbox),
@@ -27,21 +31,24 @@ class Entry:
     body: bytes
     item: int  # the index of a peer_to_peer item; 0 for the other types
     received_at: float  # seconds since the epoch
-    recipients: Sequence[str]  # for stores that index by recipient; derived from the body
+    recipients: Sequence[str]  # for stores that index by recipient (derived from the body; not always kept)
     rendered: str | None = None  # a registered pattern's text as it was filled in: not derivable later
 
 
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """Identities to hold for `seconds` from `now`; a send is refused while one of them is held."""
+class Claim(NamedTuple):
+    """What to hold for `seconds` from `now`: the (sender, recipient, text) of every recipient of every
+    message, given as (sender, text, recipients) per message. A send is refused while one is held."""
 
-    identities: Sequence[Identity]
+    messages: Sequence[ClaimedMessage]
     seconds: float
     now: float
 
+    def identities(self) -> list[Identity]:
+        """Every (sender, recipient, text), in order: what Held.index counts."""
+        return [(sender, number, text) for sender, text, recipients in self.messages for number in recipients]
 
-@dataclass(frozen=True, slots=True)
-class Stored:
+
+class Stored(NamedTuple):
     """An entry as a store gives it back, with the id it was given."""
 
     id: int
@@ -49,7 +56,7 @@ class Stored:
 
 
 class Held(Exception):
-    """The claim's identity at `index` is still held: nothing was stored."""
+    """The claim's identity at `index` (of Claim.identities()) is still held: nothing was stored."""
 
     def __init__(self, index: int) -> None:
         super().__init__(index)
@@ -74,7 +81,12 @@ class Store(Protocol):
         ...
 
     def newest(self, *, before: int | None = None, recipient: str | None = None) -> AsyncIterator[Stored]:
-        """Entries newest first, with ids below `before`, only those to `recipient` if given."""
+        """Entries newest first, with ids below `before`.
+
+        With `recipient`, at least every entry to that number (a store may pass others too, which the
+        reader, who decodes the body anyway, drops): an index where the store has one, a test of the
+        raw body where it does not.
+        """
         ...
 
     async def get(self, message_id: int) -> Stored | None: ...

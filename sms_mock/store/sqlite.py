@@ -179,7 +179,7 @@ class SqliteStore:
 
     def _add(self, entries: Sequence[Entry], claim: Claim | None) -> list[int]:
         db = self._db
-        keys = [_key(identity) for identity in claim.identities] if claim is not None else []
+        keys = [_key(identity) for identity in claim.identities()] if claim is not None else []
         with db:
             # One write transaction for the held identities and the insert: processes sharing this
             # file then never accept the same duplicate twice.

@@ -110,7 +110,7 @@ def _open(kind: str, tmp_path: Path) -> Store:
 
 
 def _claim(recipients: list[str], text: str, now: float, seconds: float = 40) -> Claim:
-    return Claim([("+983000505", number, text) for number in recipients], seconds, now)
+    return Claim([("+983000505", text, recipients)], seconds, now)
 
 
 @pytest.mark.parametrize("kind", ["memory", "sqlite"])

@@ -80,4 +80,5 @@ def test_arbitrary_message_ids(message_id: str) -> None:
     path = "/_mock/outbox/" + quote(message_id, safe="")
     for method in ("GET", "DELETE"):
         response = CLIENT.request(method, path)
-        assert response.status_code in (400, 404), (method, message_id, response.text)
+        # 200: a message with that id was sent above; 307: a path ending in a slash is redirected.
+        assert response.status_code in (200, 307, 400, 404), (method, message_id, response.text)
