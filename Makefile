@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install test contract spec-guard lint generate check-generated mock bench clean
+.PHONY: help install system-deps test contract spec-guard lint generate check-generated mock bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -26,7 +26,10 @@ $(NODE_INSTALLED): package.json package-lock.json
 
 install: $(INSTALLED)  ## create .venv and install the project with its dev tools
 
-test: $(INSTALLED)  ## run every test: spec, generated client, client, mock, contract suite, lint, types
+system-deps:  ## the Debian packages the tests need (chromium, redis-server), installed if missing (as root)
+	@scripts/system_deps.sh
+
+test: $(INSTALLED) system-deps  ## run every test: spec, generated client, client, mock, inbox page, contract suite, lint
 	$(BIN)/python -m pytest --cov --cov-report=term
 
 contract: $(INSTALLED)  ## the main job: does the server keep the contract? (SMS_BASE_URL, else the local mock)

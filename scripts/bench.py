@@ -169,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     servers = [
         ceiling_server(4110, "uvicorn"),
         mock_server(4101, "uvicorn"),
+        mock_server(4106, "uvicorn", live_feed=True),
         ceiling_server(4111, "granian"),
         mock_server(4102, "granian"),
     ]

@@ -62,11 +62,15 @@ class Server:
     env: dict[str, str] | None = None
     kind: str = "mock"  # "mock", "ceiling" (the bare ASGI app) or "prism"
     server: str = "uvicorn"  # the ASGI server, for the share of the ceiling on the same one
+    live_feed: bool = False  # a listener stays connected to the inbox page's live feed (Server-Sent Events)
 
 
-def mock_server(port: int, server: str = "uvicorn", *options: str) -> Server:
-    name = f"mock ({server})" + (f" {' '.join(options)}" if options else "")
-    return Server(name, [str(BIN / "sms-mock"), "--port", str(port), "--server", server, *options], port, server=server)
+def mock_server(port: int, server: str = "uvicorn", *options: str, live_feed: bool = False) -> Server:
+    name = (
+        f"mock ({server})" + (f" {' '.join(options)}" if options else "") + (", inbox page open" if live_feed else "")
+    )
+    command = [str(BIN / "sms-mock"), "--port", str(port), "--server", server, *options]
+    return Server(name, command, port, server=server, live_feed=live_feed)
 
 
 def ceiling_server(port: int, server: str = "uvicorn") -> Server:
@@ -121,7 +125,19 @@ def running(server: Server, timeout: float = 60.0) -> Iterator[tuple[float, int]
             if proc.poll() is not None or time.perf_counter() - started > timeout:
                 raise RuntimeError(f"{server.name} did not start")
             time.sleep(0.002)
-        yield time.perf_counter() - started, proc.pid
+        listener = None
+        if server.live_feed:
+            listener = subprocess.Popen(
+                ["curl", "-sN", f"http://127.0.0.1:{server.port}/_mock/events"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        try:
+            yield time.perf_counter() - started, proc.pid
+        finally:
+            if listener is not None:
+                listener.terminate()
+                listener.wait(timeout=10)
     finally:
         proc.terminate()
         try:

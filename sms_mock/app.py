@@ -23,13 +23,15 @@ import orjson
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
 
 from sms_contract import texts
 from sms_contract.envelope import error
 from sms_contract.spec import Contract, load_contract
 
 from . import envelopes
+from .inbox import inbox_routes
 from .inspection import PREFIX, inspection_guard, inspection_routes, send_unauthorized
 from .outbox import Outbox
 from .pipeline import ExampleHandler, OperationHandler, Services, Stopping
@@ -62,7 +64,12 @@ class MockApp:
             self.routes.setdefault(op.path, {})[op.method.upper()] = handler_class(op, services)
         self.allow = {path: ", ".join(sorted(methods)) for path, methods in self.routes.items()}
         self.starlette = Starlette(
-            routes=inspection_routes(self),
+            routes=[
+                *inspection_routes(self),
+                *inbox_routes(self, PREFIX),
+                # Every method: only GET and HEAD are sent on to the inbox, the others stay a 404.
+                Route("/", _to_inbox, methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]),
+            ],
             exception_handlers={HTTPException: self._http_exception, Exception: self._unexpected},
             lifespan=self._lifespan,
         )
@@ -115,6 +122,13 @@ class MockApp:
     async def clear(self) -> int:
         """Empty the outbox and forget recent sends (the duplicate window), as a fresh mock would be."""
         return await self.outbox.clear()
+
+
+async def _to_inbox(request: Request) -> Response:
+    """A browser that opens the mock's root is sent to the inbox page; the root is not an API path."""
+    if request.method not in ("GET", "HEAD"):
+        raise HTTPException(404)
+    return RedirectResponse(f"{PREFIX}/")
 
 
 def create_app(

@@ -30,6 +30,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from .feed import Feed
 from .settings import LARGEST_ID, Faults
 from .store import StoreUnavailable
 
@@ -198,7 +199,9 @@ def inspection_routes(app: MockApp) -> list[Route]:
         return _json({"total": page.total, "count": len(page.messages), "next": page.next, "messages": page.messages})
 
     async def clear_outbox(request: Request) -> Response:
-        return _json({"cleared": await app.clear()})
+        cleared = await app.clear()
+        app.services.feed.publish(Feed.CLEARED)
+        return _json({"cleared": cleared})
 
     def _message_id(request: Request) -> int:
         found = whole_number(request.path_params["message_id"], "the message id", low=1, high=LARGEST_ID)
@@ -216,6 +219,7 @@ def inspection_routes(app: MockApp) -> list[Route]:
         message_id = _message_id(request)
         if not await app.outbox.delete(message_id):
             return _problem(404, f"no message {message_id} in the outbox")
+        app.services.feed.publish(Feed.DELETED)
         return _json({"deleted": message_id})
 
     async def get_faults(request: Request) -> Response:
@@ -228,6 +232,7 @@ def inspection_routes(app: MockApp) -> list[Route]:
         except orjson.JSONDecodeError:
             raise BadInput("invalid faults: the body is not JSON", 422) from None
         app.settings.faults = _faults_from(given, app.settings.faults)
+        app.services.feed.publish(Feed.FAULTS)
         return _json(dataclasses.asdict(app.settings.faults))
 
     async def spec(request: Request) -> Response:

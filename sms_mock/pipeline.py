@@ -27,6 +27,7 @@ from sms_contract.spec import Operation
 from sms_contract.validation import request_validator, response_validator
 
 from . import envelopes
+from .feed import Feed
 from .settings import MockSettings
 from .store import Store
 
@@ -75,6 +76,7 @@ class Services:
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     rng: random.Random = field(default_factory=random.Random)
     stopping: Stopping = field(default_factory=lambda: Stopping(2.0))
+    feed: Feed = field(default_factory=Feed)  # what the live inbox page listens to
 
 
 class ContractViolation(Exception):

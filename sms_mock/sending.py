@@ -26,6 +26,7 @@ from sms_contract.spec import Operation, SpecError
 from sms_contract.validation import DiscriminatedValidator
 
 from . import envelopes
+from .feed import Feed
 from .patterns import Patterns
 from .pipeline import Answer, OperationHandler, Services, bad_request, unavailable
 from .store import Claim, Entry, Held, StoreUnavailable
@@ -155,6 +156,7 @@ class SendHandler(OperationHandler):
         except Held as held:
             refusal = texts.DUPLICATE.format(seconds=texts.persian_number(round(window)))
             return 429, error(refusal, texts.CODE_FAILURE, {_field_of(messages, held.index): [refusal]}), ()
+        self.services.feed.publish(Feed.SENT)
         return 200, envelopes.success_bytes(ids), ()
 
 

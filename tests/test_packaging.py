@@ -31,6 +31,9 @@ def test_the_wheel_holds_every_package_and_the_spec(wheel: zipfile.ZipFile, root
         "sms_mock/__main__.py",
         "sms_mock/pytest_plugin.py",
         "sms_mock/py.typed",
+        "sms_mock/inbox_page/index.html",
+        "sms_mock/inbox_page/inbox.js",
+        "sms_mock/inbox_page/inbox.css",
     ):
         assert required in names
     assert wheel.read("sms_contract/openapi/sms-api.yaml") == (root / "openapi" / "sms-api.yaml").read_bytes()

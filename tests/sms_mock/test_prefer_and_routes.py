@@ -73,3 +73,14 @@ def test_an_unknown_path_is_404_in_the_envelope(api: Api, path: str) -> None:
             "errors": {},
         },
     }
+
+
+def test_a_browser_at_the_root_is_sent_to_the_inbox_page(api: Api) -> None:
+    response = api.client.get("/", follow_redirects=False)
+    assert (response.status_code, response.headers["location"]) == (307, "/_mock/")
+    page = api.client.get("/_mock/")
+    assert page.headers["content-type"].startswith("text/html")
+    assert "inbox/inbox.js" in page.text
+    for name, kind in [("inbox.js", "text/javascript"), ("inbox.css", "text/css")]:
+        assert api.client.get(f"/_mock/inbox/{name}").headers["content-type"].startswith(kind)
+    assert api.client.get("/_mock/inbox/../settings.py").status_code == 404
