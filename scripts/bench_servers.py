@@ -63,6 +63,12 @@ class Server:
     kind: str = "mock"  # "mock", "ceiling" (the bare ASGI app) or "prism"
     server: str = "uvicorn"  # the ASGI server, for the share of the ceiling on the same one
     live_feed: bool = False  # a listener stays connected to the inbox page's live feed (Server-Sent Events)
+    replicas: int = 1  # more replicas listen on the ports after `port`, with the same command otherwise
+    redis_port: int | None = None  # a redis-server of its own on this port, started first
+
+    @property
+    def ports(self) -> list[int]:
+        return [self.port + i for i in range(self.replicas)]
 
 
 def mock_server(port: int, server: str = "uvicorn", *options: str, live_feed: bool = False) -> Server:
@@ -71,6 +77,14 @@ def mock_server(port: int, server: str = "uvicorn", *options: str, live_feed: bo
     )
     command = [str(BIN / "sms-mock"), "--port", str(port), "--server", server, *options]
     return Server(name, command, port, server=server, live_feed=live_feed)
+
+
+def redis_mock_servers(port: int, redis_port: int, replicas: int) -> Server:
+    """`replicas` mocks sharing one Redis (a redis-server of the benchmark's own, without persistence)."""
+    store = f"redis://127.0.0.1:{redis_port}/0"
+    name = f"mock (uvicorn), Redis store, {replicas} replica{'s' if replicas > 1 else ''}"
+    command = [str(BIN / "sms-mock"), "--port", str(port), "--store", store]
+    return Server(name, command, port, kind="mock", server="uvicorn", replicas=replicas, redis_port=redis_port)
 
 
 def ceiling_server(port: int, server: str = "uvicorn") -> Server:
@@ -117,14 +131,26 @@ def _answers(port: int) -> bool:
 def running(server: Server, timeout: float = 60.0) -> Iterator[tuple[float, int]]:
     """Start the server, yield (seconds from launch to its first answer, its pid), always stop it."""
     started = time.perf_counter()
+    helpers: list[subprocess.Popen[bytes]] = []
+    if server.redis_port is not None:
+        redis = shutil.which("redis-server") or sys.exit("bench: redis-server is missing (make system-deps)")
+        helpers.append(subprocess.Popen(
+            [redis, "--port", str(server.redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        ))  # fmt: skip
+        time.sleep(0.3)
+    for extra in server.ports[1:]:
+        command = [str(extra) if part == str(server.port) else part for part in server.command]
+        helpers.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT))
     proc = subprocess.Popen(
         server.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=server.env
     )
     try:
-        while not _answers(server.port):
-            if proc.poll() is not None or time.perf_counter() - started > timeout:
-                raise RuntimeError(f"{server.name} did not start")
-            time.sleep(0.002)
+        for port in server.ports:
+            while not _answers(port):
+                if proc.poll() is not None or time.perf_counter() - started > timeout:
+                    raise RuntimeError(f"{server.name} did not start")
+                time.sleep(0.002)
         listener = None
         if server.live_feed:
             listener = subprocess.Popen(
@@ -139,11 +165,12 @@ def running(server: Server, timeout: float = 60.0) -> Iterator[tuple[float, int]
                 listener.terminate()
                 listener.wait(timeout=10)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        for running_proc in [proc, *reversed(helpers)]:
+            running_proc.terminate()
+            try:
+                running_proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                running_proc.kill()
 
 
 # --------------------------------------------------------------------------- measurements
@@ -163,12 +190,37 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def wrk_load(wrk: str, port: int, duration: int, connections: int) -> Load:
+def wrk_load(wrk: str, ports: int | list[int], duration: int, connections: int) -> Load:
+    """One wrk per port at once, the connections split between them; their requests/s added up."""
+    ports = [ports] if isinstance(ports, int) else ports
+    if len(ports) > 1:
+        loads = []
+        procs = [
+            subprocess.Popen(
+                _wrk_command(wrk, port, duration, connections // len(ports)), stdout=subprocess.PIPE, text=True
+            )
+            for port in ports
+        ]
+        for proc in procs:
+            out, _ = proc.communicate(timeout=duration + 30)
+            loads.append(_parse_wrk(out))
+        return Load(
+            sum(load.rps for load in loads), max(load.p50_ms for load in loads), max(load.p99_ms for load in loads),
+            sum(load.errors for load in loads), sum(load.requests for load in loads),
+        )  # fmt: skip
     out = subprocess.run(
-        [wrk, "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(LUA),
-         f"http://127.0.0.1:{port}", "--", TOKEN, uuid.uuid4().hex[:8]],
+        _wrk_command(wrk, ports[0], duration, connections),
         capture_output=True, text=True, check=True, timeout=duration + 30,
     ).stdout  # fmt: skip
+    return _parse_wrk(out)
+
+
+def _wrk_command(wrk: str, port: int, duration: int, connections: int) -> list[str]:
+    return [wrk, "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(LUA),
+            f"http://127.0.0.1:{port}", "--", TOKEN, uuid.uuid4().hex[:8]]  # fmt: skip
+
+
+def _parse_wrk(out: str) -> Load:
     p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]

@@ -50,7 +50,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=int(os.environ.get("SMS_MOCK_PORT", DEFAULT_PORT)), help="default: 4010")
     p.add_argument("--token", action="append", metavar="T", help="a valid token (repeat; env SMS_MOCK_TOKENS=a,b)")
     p.add_argument("--spec", type=Path, help="the OpenAPI spec (default: the packaged openapi/sms-api.yaml)")
-    p.add_argument("--store", type=Path, help="keep the outbox in this SQLite file (env SMS_MOCK_STORE)")
+    p.add_argument(
+        "--store",
+        metavar="FILE|URL",
+        help="keep the outbox in a SQLite file, or in Redis (redis://HOST:PORT/DB) for replicas (env SMS_MOCK_STORE)",
+    )
     p.add_argument("--sender-line", action="append", metavar="N", help="a sender line of the account (repeat)")
     p.add_argument(
         "--pattern",
@@ -190,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from .app import create_app, tune_collector
     from .server import QuietServer, bind, uvicorn_config
+    from .store import REDIS_SCHEMES, MemoryStore
 
     try:
         settings = settings_from_args(args)
@@ -219,7 +224,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sms-mock: development token: {DEVELOPMENT_TOKEN}")
     else:
         print(f"sms-mock: {len(settings.tokens)} token(s) configured (not shown)")
-    if settings.store:
+    if isinstance(app.services.store, MemoryStore):
+        pass
+    elif str(settings.store).startswith(REDIS_SCHEMES):
+        print(f"sms-mock: outbox kept in Redis at {settings.store}, shared with every replica that uses it")
+    else:
         print(f"sms-mock: outbox kept in {settings.store} ({asyncio.run(app.outbox.count())} messages)")
     if settings.inspection_credentials is not None:
         print("sms-mock: /_mock/ requires the inspection credentials (HTTP basic auth)")

@@ -58,6 +58,7 @@ class MockApp:
         self.settings = services.settings
         self.outbox = Outbox(services.store)
         self.inspection_allows = inspection_guard(services.settings.inspection_credentials)
+        self._watching: asyncio.Task[None] | None = None
         self.routes: dict[str, dict[str, OperationHandler]] = {}
         for op in contract.operations:
             handler_class = HANDLERS.get(op.operation_id, ExampleHandler)
@@ -101,7 +102,15 @@ class MockApp:
     @contextlib.asynccontextmanager
     async def _lifespan(self, app: Starlette) -> AsyncIterator[None]:
         yield
+        if self._watching is not None:
+            self._watching.cancel()
         await self.services.store.close()
+
+    def watch_other_replicas(self) -> None:
+        """Relay what other replicas sharing the store change to this one's live page (once, on demand)."""
+        watch = getattr(self.services.store, "watch", None)
+        if watch is not None and (self._watching is None or self._watching.done()):
+            self._watching = asyncio.get_running_loop().create_task(watch(self.services.feed.publish))
 
     async def _method_not_allowed(self, scope: Scope, send: Send) -> None:
         body = error(texts.METHOD_NOT_ALLOWED.format(method=scope["method"]), texts.CODE_FAILURE)

@@ -76,6 +76,7 @@ async def _newest_id(app: MockApp) -> int:
 async def _stream(app: MockApp, instance: str) -> AsyncIterator[bytes]:
     feed, stopping = app.services.feed, app.services.stopping
     listener = feed.subscribe()
+    app.watch_other_replicas()
     try:
         last_id = await _newest_id(app)
         hello = {"instance": instance, "spec_sha256": app.contract.fingerprint, "latest_id": last_id}

@@ -20,6 +20,7 @@ DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 # memory, the default caps the in-memory outbox near 30 MB, far above what a test suite sends.
 DEFAULT_MAX_MESSAGES = 100_000
 LARGEST_ID = 2**63 - 1  # what SQLite (and JSON readers that use 64-bit integers) can hold
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")  # a store given as one of these is Redis, else a file
 
 
 @dataclass
@@ -51,7 +52,7 @@ class MockSettings:
     sender_lines: frozenset[str] | None = None
     duplicate_window_seconds: float = 40.0
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
-    store: Path | None = None
+    store: Path | str | None = None  # a SQLite file, or redis://HOST:PORT/DB
     first_id: int = 1
     check_responses: bool = False
     seed: int | None = None
@@ -72,6 +73,8 @@ class MockSettings:
     inspection_credentials: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
+        if isinstance(self.store, str) and not self.store.startswith(REDIS_SCHEMES):
+            self.store = Path(self.store)
         if not self.tokens or any(not token or token != token.strip() for token in self.tokens):
             raise ValueError("at least one token is needed, and tokens cannot be empty or padded with spaces")
         if self.max_body_bytes < 1024:
@@ -117,7 +120,7 @@ def settings_from_json(text: str) -> MockSettings:
             **data,
             "tokens": frozenset(data["tokens"]),
             "sender_lines": None if data["sender_lines"] is None else frozenset(data["sender_lines"]),
-            "store": None if data["store"] is None else Path(data["store"]),
+            "store": data["store"],
             "faults": Faults(
                 latency_ms=tuple(faults["latency_ms"]),
                 failure_rate=faults["failure_rate"],
@@ -141,7 +144,7 @@ def settings_from_env(environ: dict[str, str] | None = None) -> MockSettings:
     if lines := _split(env.get("SMS_MOCK_SENDER_LINES")):
         settings = replace(settings, sender_lines=frozenset(lines))
     if store := env.get("SMS_MOCK_STORE"):
-        settings = replace(settings, store=Path(store))
+        settings = replace(settings, store=store)
     if patterns := env.get("SMS_MOCK_PATTERNS"):
         from .patterns import load_pattern_file
 
