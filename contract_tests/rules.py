@@ -325,24 +325,20 @@ def _method(probe: Probe) -> None:
             raise Disagreement("server vs HTTP", f"a 405 without an Allow header naming POST: {dict(response.headers)}")
 
 
+def _raw_refused(probe: Probe, content: bytes, content_type: str, field: str, status: int) -> None:
+    headers = {"Authorization": probe.token or "", "Content-Type": content_type}
+    response = probe.http.post("/api/send", content=content, headers=headers)
+    expect_refused_on(probe.answer(response), response.status_code, field, frozenset({status}))
+
+
 @rule("mock.malformed", "a body that is not JSON is a 400 envelope naming the body", "local mock")
 def _malformed(probe: Probe) -> None:
-    response = probe.http.post(
-        "/api/send",
-        content=b"{not json",
-        headers={"Authorization": probe.token or "", "Content-Type": "application/json"},
-    )
-    expect_refused_on(probe.answer(response), response.status_code, "body", frozenset({400}))
+    _raw_refused(probe, b"{not json", "application/json", "body", 400)
 
 
 @rule("mock.media-type", "a body that is not sent as JSON is a 415 envelope", "local mock")
 def _media_type(probe: Probe) -> None:
-    response = probe.http.post(
-        "/api/send",
-        content=b"message=salam",
-        headers={"Authorization": probe.token or "", "Content-Type": "text/plain"},
-    )
-    expect_refused_on(probe.answer(response), response.status_code, "content_type", frozenset({415}))
+    _raw_refused(probe, b"message=salam", "text/plain", "content_type", 415)
 
 
 # --------------------------------------------------------------------------- sends

@@ -46,10 +46,18 @@ def test_every_client_error_is_an_sms_error() -> None:
     assert issubclass(sms_client.InvalidRequestError, ValueError)
 
 
-def test_the_mock_package_loads_its_server_stack_only_when_asked() -> None:
+def test_the_mock_package_and_its_pytest_plugin_import_nothing_until_asked() -> None:
     import subprocess
     import sys
 
-    probe = "import sys, sms_mock; print('starlette' in sys.modules, 'uvicorn' in sys.modules); sms_mock.create_app"
+    probe = (
+        "import sys, sms_mock, sms_mock.pytest_plugin; "
+        "print(*(m in sys.modules for m in ('starlette', 'uvicorn', 'yaml', 'sms_mock.settings'))); "
+        "sms_mock.create_app; sms_mock.MockSettings"
+    )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["False", "False"]
+    assert out.split() == ["False", "False", "False", "False"]
+
+
+def test_every_name_of_the_mock_package_is_mapped_to_where_it_lives() -> None:
+    assert sorted(name for names in sms_mock._MODULES.values() for name in names) == sorted(sms_mock.__all__)

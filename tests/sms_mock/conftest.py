@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -111,3 +117,33 @@ def make_api(request: pytest.FixtureRequest, contract: Contract) -> Iterator[Mak
 @pytest.fixture
 def api(make_api: MakeApi) -> Api:
     return make_api()
+
+
+def start_mock_process(*args: str) -> tuple[subprocess.Popen[str], str, list[str]]:
+    """`sms-mock --port 0 ARGS` as a process: (the process, its base URL, what it printed until ready).
+
+    It waits until the port answers too: granian binds it a moment after the mock says it is ready.
+    """
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "sms-mock"), "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        if "ready" in line:
+            break
+    found = re.search(r"POST (http://[^/\s]+:(\d+))/api/send", "".join(lines))
+    assert found, "".join(lines) + (proc.stderr.read() if proc.stderr else "")
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", int(found.group(2))), timeout=1).close()
+            return proc, found.group(1), lines
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise
+            time.sleep(0.05)

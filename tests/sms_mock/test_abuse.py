@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 import signal
 import socket
 import sqlite3
@@ -25,7 +24,7 @@ from sms_mock.__main__ import inspection_exposure
 from sms_mock.server import MockServer
 from sms_mock.testing import InProcessTransport
 
-from .conftest import TOKEN, body
+from .conftest import TOKEN, body, start_mock_process
 
 BIN = Path(sys.executable).parent
 
@@ -203,27 +202,8 @@ def test_a_kept_alive_connection_is_closed_once_idle(server: MockServer) -> None
 
 
 def _mock_process(*args: str) -> tuple[subprocess.Popen[str], int]:
-    proc = subprocess.Popen(
-        [str(BIN / "sms-mock"), "--port", "0", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    assert proc.stdout is not None
-    lines = []
-    for line in proc.stdout:
-        lines.append(line)
-        if "ready" in line:
-            break
-    found = re.search(r"http://127\.0\.0\.1:(\d+)/api/send", "".join(lines))
-    assert found, "".join(lines) + (proc.stderr.read() if proc.stderr else "")
-    port = int(found.group(1))
-    deadline = time.monotonic() + 20
-    while True:  # granian binds the port itself, a moment after it says it is ready
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return proc, port
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise
-            time.sleep(0.05)
+    proc, url, _ = start_mock_process(*args)
+    return proc, int(url.rsplit(":", 1)[1])
 
 
 def _stop(proc: subprocess.Popen[str]) -> tuple[str, str]:

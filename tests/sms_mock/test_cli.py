@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import signal
 import socket
 import subprocess
@@ -16,24 +15,13 @@ import pytest
 
 from sms_mock import DEVELOPMENT_TOKEN
 
-from .conftest import body
+from .conftest import body, start_mock_process
 
 BIN = Path(sys.executable).parent
 
 
 def _start(*args: str) -> tuple[subprocess.Popen[str], str, list[str]]:
-    proc = subprocess.Popen(
-        [str(BIN / "sms-mock"), "--port", "0", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    assert proc.stdout is not None
-    lines = []
-    for line in proc.stdout:
-        lines.append(line)
-        if "ready" in line:
-            break
-    url = re.search(r"POST (http://\S+)/api/send", "".join(lines))
-    assert url, "".join(lines) + proc.stderr.read()  # type: ignore[union-attr]
-    return proc, url.group(1), lines
+    return start_mock_process(*args)
 
 
 @pytest.fixture

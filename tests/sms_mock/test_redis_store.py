@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import shutil
 import signal
 import socket
@@ -26,7 +25,7 @@ import pytest
 from sms_mock.store import Claim, Entry, Held
 from sms_mock.store.redis import RedisStore
 
-from .conftest import TOKEN, body
+from .conftest import TOKEN, body, start_mock_process
 
 REDIS = shutil.which("redis-server")
 BIN = Path(sys.executable).parent
@@ -86,21 +85,7 @@ class Replica:
     """One `sms-mock --store redis://...` process."""
 
     def __init__(self, url: str, *options: str) -> None:
-        self.proc = subprocess.Popen(
-            [str(BIN / "sms-mock"), "--port", "0", "--store", url, *options],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        assert self.proc.stdout is not None
-        lines = []
-        for line in self.proc.stdout:
-            lines.append(line)
-            if "ready" in line:
-                break
-        found = re.search(r"http://127\.0\.0\.1:(\d+)/api/send", "".join(lines))
-        assert found, "".join(lines) + (self.proc.stderr.read() if self.proc.stderr else "")
-        self.url = f"http://127.0.0.1:{found.group(1)}"
+        self.proc, self.url, _ = start_mock_process("--store", url, *options)
         self.http = httpx.Client(base_url=self.url, timeout=10)
 
     def send(self, payload: object) -> httpx.Response:
