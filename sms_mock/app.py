@@ -15,7 +15,7 @@ import logging
 import os
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +94,27 @@ class MockApp:
                 await send_unauthorized(send)
                 return
         await self.starlette(scope, receive, send)
+
+    def answer_at_once(self, scope: Scope, body: bytes) -> tuple[int, bytes, Sequence[tuple[bytes, bytes]]] | None:
+        """The answer to a request the server holds whole, worked out without a task, or None.
+
+        sms_mock.protocol asks this before it would start the ASGI call. Only an operation of the
+        spec answers (POST /api/send with the outbox in memory and no latency injected; see
+        OperationHandler.answer_at_once); None means the server calls the app as usual, nothing done.
+        """
+        methods = self.routes.get(scope["path"])
+        handler = methods.get(scope["method"]) if methods is not None else None
+        if handler is None:
+            return None
+        try:
+            answer = handler.answer_at_once(scope, body)
+        except Exception:
+            log.exception("unexpected error on %s %s", scope["method"], scope["path"])
+            answer = (500, error(texts.SERVER_ERROR, texts.CODE_SERVER_ERROR), ())
+        if answer is None:
+            return None
+        status, payload, headers = answer
+        return status, payload if isinstance(payload, bytes) else orjson.dumps(payload), headers
 
     def begin_shutdown(self) -> None:
         """The server stops taking requests: sends still waiting out latency are answered soon (Stopping)."""

@@ -13,7 +13,11 @@ subclass:
 - when there are more connections than the cap, closes the longest-idle ones to make room, so new
   requests are still served while idle sockets would otherwise wait out their timeout;
 - writes a response whose start message carries its header lines already written out
-  (sms_mock.envelopes.RENDERED_HEADERS) in one `write()` with its body.
+  (sms_mock.envelopes.RENDERED_HEADERS) in one `write()` with its body;
+- when a request arrives whole in one read and the app can answer it without waiting
+  (`answer_at_once`: POST /api/send with the outbox in memory and no injected latency), answers it
+  there, without an ASGI task; a request whose body comes later, or that the app declines, gets the
+  ASGI call as usual. The app's answer is the same either way (the same steps, tested side by side).
 
 It relies on uvicorn internals (RELIES_ON); uvicorn is pinned in pyproject.toml, and
 tests/sms_mock/test_server_internals.py fails when an upgrade changes them.
@@ -22,11 +26,14 @@ tests/sms_mock/test_server_internals.py fails when an upgrade changes them.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import orjson
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol, RequestResponseCycle
+from uvicorn.protocols.utils import get_client_addr, get_path_with_query_string
 
 from sms_contract import texts
 from sms_contract.envelope import error
@@ -45,7 +52,8 @@ RELIES_ON = {
     HttpToolsProtocol: (
         "connection_made", "on_message_begin", "on_headers_complete", "on_message_complete", "on_response_complete",
         "_unset_keepalive_if_required", "_start_asgi_task", "pipeline", "flow", "timeout_keep_alive",
-        "connections", "cycle", "transport", "scope", "server_state", "loop",
+        "connections", "cycle", "transport", "scope", "server_state", "loop", "data_received", "app", "access_log",
+        "access_logger",
     ),
     RequestResponseCycle: (
         "send", "response_started", "response_complete", "waiting_for_100_continue", "keep_alive", "disconnected",
@@ -97,6 +105,9 @@ class OneWriteCycle(RequestResponseCycle):
         await super().send(message)
 
 
+_DEFAULTS: list[Any] = [None, b""]  # the server's default header list last seen, and its lines written out
+AnswerAtOnce = Callable[[Any, bytes], "tuple[int, bytes, Sequence[tuple[bytes, bytes]]] | None"]
+
 _IDLE, _HEADERS, _BODY, _ANSWERING = range(4)
 _EXTENSIONS: dict[str, dict[object, object]] = {
     BODY_DEADLINE: {}
@@ -114,6 +125,8 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     max_connections = 4096
     body_timeout = 10.0
+    _deferring = False  # inside on_headers_complete: hold the ASGI task back (see on_message_complete)
+    _deferred: tuple[RequestResponseCycle, Any] | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -124,6 +137,12 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        if self.access_log and not self.access_logger.isEnabledFor(logging.INFO):
+            # uvicorn says "access log" when the logger has any handler, even one that would drop its
+            # INFO lines (a pytest capture, a WARNING level): no line would be written, so none is asked.
+            self.access_log = False
+        # An app that can answer a whole request without a task (sms_mock.app.MockApp.answer_at_once).
+        self._at_once: AnswerAtOnce | None = getattr(self.app, "answer_at_once", None)
         _Sweeper.ensure(self)
         if len(self.connections) > self.max_connections:
             self._make_room()
@@ -146,7 +165,11 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         previous = self.cycle
-        super().on_headers_complete()
+        self._deferring = self._at_once is not None
+        try:
+            super().on_headers_complete()
+        finally:
+            self._deferring = False
         cycle = self.cycle
         if cycle is not previous and cycle is not None:
             # The ASGI task was only scheduled, not run: giving the cycle the one-write class is safe.
@@ -158,6 +181,65 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         super().on_message_complete()
         self.phase = _ANSWERING
         self.changes += 1
+        deferred = self._deferred
+        if deferred is not None:
+            self._deferred = None
+            if not self._answer_at_once(*deferred):
+                super()._start_asgi_task(*deferred)
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        deferred = self._deferred
+        if deferred is not None:  # the body did not come with the headers: the app reads it as usual
+            self._deferred = None
+            super()._start_asgi_task(*deferred)
+
+    def _start_asgi_task(self, cycle: RequestResponseCycle, app: Any) -> None:
+        if self._deferring:  # until the end of this data_received: the whole request may be here by then
+            self._deferred = (cycle, app)
+        else:
+            super()._start_asgi_task(cycle, app)
+
+    def _answer_at_once(self, cycle: RequestResponseCycle, app: Any) -> bool:
+        """Answer a request whose body is all here without an ASGI task, if the app can; False if not."""
+        if self._at_once is None or app is not self.app or self.flow.write_paused or cycle.response_started:
+            return False
+        answer = self._at_once(cycle.scope, bytes(cycle.body))
+        if answer is None:
+            return False
+        status, payload, headers = answer
+        if self.access_log:  # the line uvicorn would write
+            scope = cycle.scope
+            self.access_logger.info(
+                '%s - "%s %s HTTP/%s" %d',
+                get_client_addr(scope),
+                scope["method"],
+                get_path_with_query_string(scope),
+                scope["http_version"],
+                status,
+            )
+        keep_alive = cycle.keep_alive
+        defaults = cycle.default_headers  # a new list each second (the date): written out once per list
+        if defaults is not _DEFAULTS[0]:
+            _DEFAULTS[:] = [defaults, b"".join(b"%s: %s\r\n" % pair for pair in defaults)]
+        lines = [STATUS_LINE[status], _DEFAULTS[1]]
+        lines.append(b"content-type: application/json\r\ncontent-length: %d\r\n" % len(payload))
+        said_close = False
+        for name, value in headers:
+            if name == b"connection" and value.lower() == b"close":
+                keep_alive, said_close = False, True
+            lines.append(b"%s: %s\r\n" % (name, value))
+        if not keep_alive and not said_close:
+            lines.append(b"connection: close\r\n")
+        lines.append(b"\r\n")
+        lines.append(payload)
+        self.transport.write(b"".join(lines))
+        cycle.keep_alive = keep_alive
+        cycle.response_started = cycle.response_complete = True
+        if not keep_alive:
+            self.transport.close()
+        self.on_response_complete()
+        return True
 
     def on_response_complete(self) -> None:
         # uvicorn's own, but for the keep-alive timer it arms: the sweeper closes idle connections.

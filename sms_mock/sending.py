@@ -44,8 +44,14 @@ class Message(NamedTuple):  # a named tuple: one is made per send, on the hot pa
     rendered: str | None = None  # a registered pattern's text, filled in (kept with the entry)
 
 
+# Makes a named tuple from a tuple of its fields without the Python-level __new__ its class has: the
+# hot path makes a few per send, and that __new__ is a frame each.
+_new = tuple.__new__
+
+
 def _webservice(body: dict[str, Any], patterns: Patterns) -> list[Message]:
-    return [Message(body["from_number"], body["message"], body["params"]["recipients"], "params.recipients")]
+    recipients = body["params"]["recipients"]
+    return [_new(Message, (body["from_number"], body["message"], recipients, "params.recipients", None))]
 
 
 def _pattern(body: dict[str, Any], patterns: Patterns) -> list[Message]:
@@ -119,14 +125,45 @@ class SendHandler(OperationHandler):
         unknown = kinds - set(MESSAGES)
         if unknown:
             raise SpecError(f"the spec has sending types the mock has no rules for: {', '.join(sorted(unknown))}")
+        # A store that keeps a send without waiting (memory) lets a server answer it without a task.
+        self._add_now: Callable[[list[Entry], Claim | None], list[int]] | None = getattr(
+            services.store, "add_now", None
+        )
+        self.answers_at_once = self._add_now is not None
 
     async def accept(self, body: dict[str, Any] | None, raw: bytes) -> Answer:
+        decided = self._decide(body, raw)
+        if not isinstance(decided, _Keep):
+            return decided
+        try:
+            ids = await self.services.store.add(decided.entries, decided.claim)
+        except StoreUnavailable:
+            # Nothing was kept: the answer says so, and when to come back (never a 200, never a 500).
+            log.warning("the outbox store is unavailable; a send was answered 503", exc_info=True)
+            raise unavailable(self.settings.faults.retry_after_seconds) from None
+        except Held as held:
+            return self._held(decided, held)
+        return self._kept(ids)
+
+    def accept_at_once(self, body: dict[str, Any], raw: bytes) -> Answer:
+        decided = self._decide(body, raw)
+        if not isinstance(decided, _Keep):
+            return decided
+        assert self._add_now is not None  # noqa: S101 - answers_at_once says so
+        try:
+            ids = self._add_now(decided.entries, decided.claim)
+        except Held as held:
+            return self._held(decided, held)
+        return self._kept(ids)
+
+    def _decide(self, body: dict[str, Any] | None, raw: bytes) -> Answer | _Keep:
+        """The answer to a send the store need not see, or what to keep."""
         if body is None:
             raise bad_request(texts.NOT_AN_OBJECT)
         branch = self.body_validator.branch(body)
         if branch is None:
             return 422, field_error(self.body_validator.errors(body)), ()
-        errors = branch.errors(body)
+        errors = {} if branch.is_valid(body) else branch.field_errors(body)
         now = self.services.clock()
         sender_lines = self.settings.sender_lines
         if "send_time" in body or sender_lines is not None:
@@ -142,22 +179,34 @@ class SendHandler(OperationHandler):
         if errors:
             return 422, field_error(errors), ()
         messages = MESSAGES[kind](body, self.patterns)
+        if len(messages) == 1:  # every type but peer_to_peer: no loop
+            message = messages[0]
+            claimed = [message[:3]]
+            entries = [_new(Entry, (raw, 0, now, message.recipients, message.rendered))]
+        else:
+            claimed = [m[:3] for m in messages]
+            entries = [_new(Entry, (raw, item, now, m.recipients, m.rendered)) for item, m in enumerate(messages)]
         window = self.settings.duplicate_window_seconds
-        claim = None
-        if window > 0:
-            claim = Claim([(m.sender, m.text, m.recipients) for m in messages], window, now)
-        entries = [Entry(raw, item, now, m.recipients, m.rendered) for item, m in enumerate(messages)]
-        try:
-            ids = await self.services.store.add(entries, claim)
-        except StoreUnavailable:
-            # Nothing was kept: the answer says so, and when to come back (never a 200, never a 500).
-            log.warning("the outbox store is unavailable; a send was answered 503", exc_info=True)
-            raise unavailable(self.settings.faults.retry_after_seconds) from None
-        except Held as held:
-            refusal = texts.DUPLICATE.format(seconds=texts.persian_number(round(window)))
-            return 429, error(refusal, texts.CODE_FAILURE, {_field_of(messages, held.index): [refusal]}), ()
+        claim = _new(Claim, (claimed, window, now)) if window > 0 else None
+        return _new(_Keep, (messages, entries, claim, window))
+
+    @staticmethod
+    def _held(decided: _Keep, held: Held) -> Answer:
+        refusal = texts.DUPLICATE.format(seconds=texts.persian_number(round(decided.window)))
+        return 429, error(refusal, texts.CODE_FAILURE, {_field_of(decided.messages, held.index): [refusal]}), ()
+
+    def _kept(self, ids: list[int]) -> Answer:
         self.services.feed.publish(Feed.SENT)
         return 200, envelopes.success_bytes(ids), ()
+
+
+class _Keep(NamedTuple):
+    """A send that passed every rule: what the store is to keep, and what its answer needs."""
+
+    messages: list[Message]
+    entries: list[Entry]
+    claim: Claim | None
+    window: float
 
 
 def _field_of(messages: list[Message], index: int) -> str:

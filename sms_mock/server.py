@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 import socket
 import threading
@@ -48,7 +49,7 @@ def uvicorn_config(
     settings = settings or app.settings
     # No Server header, no proxy headers (nothing sits in front of a mock), no access log by default:
     # less work per request, and nothing a test did not ask for.
-    return uvicorn.Config(
+    config = uvicorn.Config(
         app,
         http=protocol_class(settings.max_connections, settings.body_timeout_seconds),
         log_level=log_level,
@@ -61,6 +62,9 @@ def uvicorn_config(
         # would cancel what is left.
         timeout_graceful_shutdown=int(settings.shutdown_grace_seconds) + 3,
     )
+    if access_log:  # its lines are INFO: asked for, they are written whatever the level of the rest
+        logging.getLogger("uvicorn.access").setLevel(logging.INFO)
+    return config
 
 
 def run_granian(

@@ -15,7 +15,6 @@ from collections.abc import AsyncIterator, Sequence
 
 from .base import Claim, ClaimedMessage, Entry, Held, Stored
 
-_MASK = (1 << 62) - 1  # hashes fit a signed 64-bit integer
 _HEAD = struct.Struct("dq")  # a hold: until when, how many recipients (their hashes follow)
 _HASHES = [struct.Struct(f"{count}q") for count in range(66)]
 
@@ -63,31 +62,53 @@ class HeldIdentities:
         nothing and return its index (of Claim.identities())."""
         if now >= self._next_expiry:
             self._let_go(now)
-        by_text = self._by_text
-        keys, index = [], 0
-        for sender, text, recipients in messages:
-            key = hash((sender, text)) & _MASK
+        by_text, order = self._by_text, self._order
+        if len(messages) == 1:  # most sends: the loops below without their bookkeeping
+            sender, text, recipients = messages[0]
+            key = hash((sender, text))  # Python's hashes are signed 64-bit: they pack as "q"
             old = by_text.get(key)
-            if old is not None:  # this text went out lately: to whom, and until when?
-                held = {h for held_until, hashes in self._holds(old) if held_until > now for h in hashes}
-                for offset, number in enumerate(recipients):
-                    if hash(number) & _MASK in held:
+            if old is not None:
+                index = self._first_held(old, recipients, now)
+                if index is not None:
+                    return index
+            count = len(recipients)
+            hold = _HEAD.pack(until, count) + _hashes(count).pack(*map(hash, recipients))
+            by_text[key] = hold if old is None else self._still_held(old, now) + hold
+            order.append(key)
+        else:
+            keys, index = [], 0
+            for sender, text, recipients in messages:
+                key = hash((sender, text))
+                old = by_text.get(key)
+                if old is not None:  # this text went out lately: to whom, and until when?
+                    offset = self._first_held(old, recipients, now)
+                    if offset is not None:
                         return index + offset
-            keys.append(key)
-            index += len(recipients)
-        for key, (_, _, recipients) in zip(keys, messages, strict=True):
-            hold = self._pack(until, [hash(number) & _MASK for number in recipients])
-            old = by_text.pop(key, None)
-            if old is not None:  # the same text to others (or twice in this send): the rest still held stays
-                kept = b"".join(self._pack(u, h) for u, h in self._holds(old) if u > now)
-                hold = kept + hold
-            by_text[key] = hold
-            self._order.append(key)
+                keys.append(key)
+                index += len(recipients)
+            for key, (_, _, recipients) in zip(keys, messages, strict=True):
+                count = len(recipients)
+                hold = _HEAD.pack(until, count) + _hashes(count).pack(*map(hash, recipients))
+                old = by_text.get(key)  # the same text to others (or twice in this send): what is still held stays
+                by_text[key] = hold if old is None else self._still_held(old, now) + hold
+                order.append(key)
         if not self._next_expiry:
             self._next_expiry = until
         if until > self._latest:
             self._latest = until
         return None
+
+    def _first_held(self, packed: bytes, recipients: Sequence[str], now: float) -> int | None:
+        """The index in `recipients` of the first one a hold in `packed` still holds at `now`."""
+        held = {h for until, hashes in self._holds(packed) if until > now for h in hashes}
+        for offset, number in enumerate(recipients):
+            if hash(number) in held:
+                return offset
+        return None
+
+    def _still_held(self, packed: bytes, now: float) -> bytes:
+        """The holds in `packed` that have not expired at `now`, packed again."""
+        return b"".join(self._pack(until, hashes) for until, hashes in self._holds(packed) if until > now)
 
     def _let_go(self, now: float) -> None:
         """Forget the texts whose every hold has expired, from the oldest on."""
@@ -130,6 +151,10 @@ class MemoryStore:
         self._held = HeldIdentities()
 
     async def add(self, entries: Sequence[Entry], claim: Claim | None) -> list[int]:
+        return self.add_now(entries, claim)
+
+    def add_now(self, entries: Sequence[Entry], claim: Claim | None) -> list[int]:
+        """`add` without a coroutine: nothing here waits, so a server can answer a send without a task."""
         if claim is not None:
             index = self._held.claim(claim.messages, claim.now + claim.seconds, claim.now)
             if index is not None:
@@ -144,7 +169,7 @@ class MemoryStore:
         excess = len(bodies) - self._max
         if excess >= self._slack:
             self._let_go(excess)
-        return list(range(start, start + len(entries)))
+        return [start] if len(entries) == 1 else list(range(start, start + len(entries)))
 
     def _let_go(self, count: int) -> None:
         if self._deleted:

@@ -147,3 +147,53 @@ def start_mock_process(*args: str) -> tuple[subprocess.Popen[str], str, list[str
             if time.monotonic() > deadline or proc.poll() is not None:
                 raise
             time.sleep(0.05)
+
+
+class Raw:
+    """One keep-alive TCP connection, spoken to byte for byte."""
+
+    def __init__(self, port: int, timeout: float = 10.0) -> None:
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self.buffer = b""
+        self.last = b""
+
+    def close(self) -> None:
+        self.sock.close()
+
+    def send(self, data: bytes) -> None:
+        self.sock.sendall(data)
+
+    def request(self, method: str, path: str, body: bytes = b"", **headers: str) -> tuple[int, dict[str, str], bytes]:
+        lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1"]
+        lines += [f"{name.replace('_', '-')}: {value}" for name, value in headers.items()]
+        head = ("\r\n".join(lines) + f"\r\nContent-Length: {len(body)}\r\n\r\n").encode("utf-8")
+        self.send(head + body)
+        return self.response()
+
+    def response(self) -> tuple[int, dict[str, str], bytes]:
+        while b"\r\n\r\n" not in self.buffer:
+            self._more()
+        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
+        status_line, *header_lines = head.decode("latin-1").split("\r\n")
+        headers = {k.strip().lower(): v.strip() for k, v in (line.split(":", 1) for line in header_lines)}
+        length = int(headers.get("content-length", "0"))
+        while len(self.buffer) < length:
+            self._more()
+        content, self.buffer = self.buffer[:length], self.buffer[length:]
+        self.last = head + b"\r\n\r\n" + content  # the whole response as it came
+        return int(status_line.split()[1]), headers, content
+
+    def _more(self) -> None:
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("the server closed the connection")
+        self.buffer += chunk
+
+    def is_closed_by_server(self, within: float) -> bool:
+        self.sock.settimeout(within)
+        try:
+            return self.sock.recv(1) == b""
+        except TimeoutError:
+            return False
+        except ConnectionResetError:
+            return True
