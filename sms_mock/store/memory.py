@@ -17,10 +17,19 @@ from .base import Claim, ClaimedMessage, Entry, Held, Stored
 
 _HEAD = struct.Struct("dq")  # a hold: until when, how many recipients (their hashes follow)
 _HASHES = [struct.Struct(f"{count}q") for count in range(66)]
+_HOLDS = [struct.Struct(f"dq{count}q") for count in range(66)]  # a whole hold in one pack
 
 
 def _hashes(count: int) -> struct.Struct:
     return _HASHES[count] if count < len(_HASHES) else struct.Struct(f"{count}q")
+
+
+def _hold(until: float, recipients: Sequence[str]) -> bytes:
+    """One hold packed: until when, how many recipients, their hashes (signed 64-bit, as Python's are)."""
+    count = len(recipients)
+    if count < len(_HOLDS):
+        return _HOLDS[count].pack(until, count, *map(hash, recipients))
+    return _HEAD.pack(until, count) + _hashes(count).pack(*map(hash, recipients))
 
 
 class HeldIdentities:
@@ -71,8 +80,7 @@ class HeldIdentities:
                 index = self._first_held(old, recipients, now)
                 if index is not None:
                     return index
-            count = len(recipients)
-            hold = _HEAD.pack(until, count) + _hashes(count).pack(*map(hash, recipients))
+            hold = _hold(until, recipients)
             by_text[key] = hold if old is None else self._still_held(old, now) + hold
             order.append(key)
         else:
@@ -87,8 +95,7 @@ class HeldIdentities:
                 keys.append(key)
                 index += len(recipients)
             for key, (_, _, recipients) in zip(keys, messages, strict=True):
-                count = len(recipients)
-                hold = _HEAD.pack(until, count) + _hashes(count).pack(*map(hash, recipients))
+                hold = _hold(until, recipients)
                 old = by_text.get(key)  # the same text to others (or twice in this send): what is still held stays
                 by_text[key] = hold if old is None else self._still_held(old, now) + hold
                 order.append(key)
