@@ -64,6 +64,9 @@ class Server:
     server: str = "uvicorn"  # the ASGI server, for the share of the ceiling on the same one
     live_feed: bool = False  # a listener stays connected to the inbox page's live feed (Server-Sent Events)
     replicas: int = 1  # more replicas listen on the ports after `port`, with the same command otherwise
+    # Where it runs. `python -m` puts this directory first on sys.path, ahead of PYTHONPATH: a baseline
+    # must run in its own tree, or it imports the current code.
+    cwd: Path = ROOT
     redis_port: int | None = None  # a redis-server of its own on this port, started first
 
     @property
@@ -110,7 +113,11 @@ def baseline_server(ref: str, port: int) -> Server:
         )
     env = {**os.environ, "PYTHONPATH": f"{tree}{os.pathsep}{tree / 'generated'}"}
     return Server(
-        f"mock at {ref} ({sha[:7]}), uvicorn", [sys.executable, "-m", "sms_mock", "--port", str(port)], port, env
+        f"mock at {ref} ({sha[:7]}), uvicorn",
+        [sys.executable, "-m", "sms_mock", "--port", str(port)],
+        port,
+        env,
+        cwd=tree,
     )
 
 
@@ -141,9 +148,9 @@ def running(server: Server, timeout: float = 60.0) -> Iterator[tuple[float, int]
         time.sleep(0.3)
     for extra in server.ports[1:]:
         command = [str(extra) if part == str(server.port) else part for part in server.command]
-        helpers.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT))
+        helpers.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=server.cwd))
     proc = subprocess.Popen(
-        server.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=server.env
+        server.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=server.cwd, env=server.env
     )
     try:
         for port in server.ports:

@@ -232,3 +232,32 @@ def test_the_access_log_has_a_line_for_each_way() -> None:
     assert lines[0].endswith('"POST /api/send HTTP/1.1" 200 OK'), lines
     assert lines[1].endswith('"POST /api/send HTTP/1.1" 429 Too Many Requests'), lines
     assert TOKEN not in out + err
+
+
+def test_faults_changed_at_run_time_apply_to_the_next_send() -> None:
+    with MockServer(MockSettings()) as server:
+        answered = _spy(server)
+        raw = Raw(server.port)
+        try:
+            status, _, _ = raw.request("PUT", "/_mock/faults", b'{"latency_ms": [60, 60]}')
+            assert status == 200
+            started = time.monotonic()
+            assert raw.request("POST", "/api/send", _payload("با تأخیر ⏳"), **HEADERS)[0] == 200
+            assert time.monotonic() - started >= 0.06
+            assert answered == []  # latency: the app waits it out in a task
+            body = b'{"latency_ms": [0, 0], "failure_rate": 1.0, "failure_statuses": [503]}'
+            assert raw.request("PUT", "/_mock/faults", body)[0] == 200
+            status, headers, content = raw.request("POST", "/api/send", _payload("خطای ساختگی"), **HEADERS)
+            assert (status, headers["retry-after"]) == (503, "1")
+            assert json.loads(content)["meta"]["message_code"] == "503-1"
+            assert answered == [503]  # no latency: answered at once, with the injected failure
+        finally:
+            raw.close()
+        assert [m["message"] for m in _outbox(server)] == ["با تأخیر ⏳"]
+
+
+HEADERS = {"Authorization": TOKEN, "Content_Type": "application/json"}
+
+
+def _payload(message: str) -> bytes:
+    return json.dumps(body(message=message)).encode()
