@@ -108,13 +108,13 @@ class MockApp:
             return None
         try:
             answer = handler.answer_at_once(scope, body)
+            if answer is None:
+                return None
+            status, payload, headers = answer
+            return status, payload if isinstance(payload, bytes) else orjson.dumps(payload), headers
         except Exception:
             log.exception("unexpected error on %s %s", scope["method"], scope["path"])
-            answer = (500, error(texts.SERVER_ERROR, texts.CODE_SERVER_ERROR), ())
-        if answer is None:
-            return None
-        status, payload, headers = answer
-        return status, payload if isinstance(payload, bytes) else orjson.dumps(payload), headers
+            return 500, orjson.dumps(error(texts.SERVER_ERROR, texts.CODE_SERVER_ERROR)), ()
 
     def begin_shutdown(self) -> None:
         """The server stops taking requests: sends still waiting out latency are answered soon (Stopping)."""

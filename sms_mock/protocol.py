@@ -105,7 +105,6 @@ class OneWriteCycle(RequestResponseCycle):
         await super().send(message)
 
 
-_DEFAULTS: list[Any] = [None, b""]  # the server's default header list last seen, and its lines written out
 AnswerAtOnce = Callable[[Any, bytes], "tuple[int, bytes, Sequence[tuple[bytes, bytes]]] | None"]
 
 _IDLE, _HEADERS, _BODY, _ANSWERING = range(4)
@@ -127,6 +126,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     body_timeout = 10.0
     _deferring = False  # inside on_headers_complete: hold the ASGI task back (see on_message_complete)
     _deferred: tuple[RequestResponseCycle, Any] | None = None
+    _defaults: tuple[object, bytes] = (None, b"")  # the server's default headers last seen, written out
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -179,19 +179,29 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_message_complete(self) -> None:
         super().on_message_complete()
-        self.phase = _ANSWERING
-        self.changes += 1
+        cycle = self.cycle
+        if cycle is None or not cycle.response_complete:  # (an early answer, a 401 say, may have gone already)
+            self.phase = _ANSWERING
+            self.changes += 1
         deferred = self._deferred
         if deferred is not None:
             self._deferred = None
-            if not self._answer_at_once(*deferred):
-                super()._start_asgi_task(*deferred)
+            self._start_deferred(deferred, whole=True)
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
         deferred = self._deferred
         if deferred is not None:  # the body did not come with the headers: the app reads it as usual
             self._deferred = None
+            self._start_deferred(deferred, whole=False)
+
+    def _start_deferred(self, deferred: tuple[RequestResponseCycle, Any], *, whole: bool) -> None:
+        if self.transport.is_closing():
+            # An earlier answer in this read closed the connection (HTTP/1.0, `connection: close`): uvicorn
+            # would have queued this request behind it and never started it. Neither do we: nothing is
+            # done that cannot be answered.
+            return
+        if not (whole and self._answer_at_once(*deferred)):
             super()._start_asgi_task(*deferred)
 
     def _start_asgi_task(self, cycle: RequestResponseCycle, app: Any) -> None:
@@ -202,7 +212,13 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
 
     def _answer_at_once(self, cycle: RequestResponseCycle, app: Any) -> bool:
         """Answer a request whose body is all here without an ASGI task, if the app can; False if not."""
-        if self._at_once is None or app is not self.app or self.flow.write_paused or cycle.response_started:
+        if (
+            self._at_once is None
+            or app is not self.app
+            or self.flow.write_paused
+            or cycle.response_started
+            or cycle.waiting_for_100_continue  # the app's first read writes "100 Continue" first
+        ):
             return False
         answer = self._at_once(cycle.scope, bytes(cycle.body))
         if answer is None:
@@ -220,9 +236,9 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             )
         keep_alive = cycle.keep_alive
         defaults = cycle.default_headers  # a new list each second (the date): written out once per list
-        if defaults is not _DEFAULTS[0]:
-            _DEFAULTS[:] = [defaults, b"".join(b"%s: %s\r\n" % pair for pair in defaults)]
-        lines = [STATUS_LINE[status], _DEFAULTS[1]]
+        if defaults is not self._defaults[0]:
+            self._defaults = (defaults, b"".join(b"%s: %s\r\n" % pair for pair in defaults))
+        lines = [STATUS_LINE[status], self._defaults[1]]
         lines.append(b"content-type: application/json\r\ncontent-length: %d\r\n" % len(payload))
         said_close = False
         for name, value in headers:

@@ -36,7 +36,7 @@ class HeldIdentities:
     """The duplicate memory, kept per (sender, text): most sends have a text of their own, so checking
     one costs a dict lookup, and what it holds is one small bytes object.
 
-    Each (sender, text) maps, by a 62-bit hash, to the holds made for it, packed: for each hold, until
+    Each (sender, text) maps, by its 64-bit hash, to the holds made for it, packed: for each hold, until
     when (a double), how many recipients, and their hashes (64-bit integers). Keys are also listed in
     the order they were held, so that expired ones are let go from the front, without sweeping the
     whole dict.

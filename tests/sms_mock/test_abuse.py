@@ -144,6 +144,19 @@ def test_an_idle_or_half_sent_connection_is_closed_after_the_idle_timeout(server
         raw.close()
 
 
+def test_a_body_arriving_after_its_answer_does_not_keep_the_connection_open(server: MockServer) -> None:
+    raw = Raw(server.port)
+    try:
+        late = json.dumps(body()).encode()
+        raw.send(b"POST /api/send HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n")
+        raw.send(b"Content-Length: %d\r\n\r\n" % len(late))
+        assert raw.response()[0] == 401  # no token: answered before the body is read
+        raw.send(late)
+        assert raw.is_closed_by_server(within=3.0)  # idle for 1 s, then closed like any idle connection
+    finally:
+        raw.close()
+
+
 def test_a_kept_alive_connection_is_closed_once_idle(server: MockServer) -> None:
     raw = Raw(server.port)
     try:

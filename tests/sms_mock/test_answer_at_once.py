@@ -41,6 +41,13 @@ def _request(
     return ("\r\n".join(lines) + f"\r\nContent-Length: {len(raw)}\r\n\r\n").encode() + raw
 
 
+def _chunked(payload: dict[str, Any]) -> bytes:
+    raw = json.dumps(payload, ensure_ascii=False).encode()
+    head = f"POST /api/send HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: {TOKEN}\r\n"
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(raw[i : i + 50]), raw[i : i + 50]) for i in range(0, len(raw), 50))
+    return (head + "Transfer-Encoding: chunked\r\n\r\n").encode() + chunks + b"0\r\n\r\n"
+
+
 PATTERN = {
     "sending_type": "pattern",
     "from_number": SENDER,
@@ -84,6 +91,7 @@ CASES: list[tuple[str, bytes, int]] = [
     ("prefer-bad", _request(body(), Prefer="code=abc"), 400),
     ("connection-close", _request(body(message="آخرین پیام"), Connection="close"), 200),
     ("http-1.0", _request(body(message="پیام HTTP/1.0"), version="1.0"), 200),
+    ("chunked", _chunked(body(message="تکه‌ای chunked 📦")), 200),
 ]
 
 
@@ -151,7 +159,7 @@ def test_every_answer_is_the_same_whether_answered_at_once_or_by_the_app(
     assert by_task == []
     kept = _outbox(whole)
     assert kept == _outbox(split)
-    assert len(kept) == 8  # an entry per 200, and one more for the second peer-to-peer item
+    assert len(kept) == 9  # an entry per 200, and one more for the second peer-to-peer item
 
 
 def test_pipelined_requests_are_answered_in_order_whichever_way(servers: tuple[MockServer, MockServer]) -> None:
@@ -261,3 +269,44 @@ HEADERS = {"Authorization": TOKEN, "Content_Type": "application/json"}
 
 def _payload(message: str) -> bytes:
     return json.dumps(body(message=message)).encode()
+
+
+def test_nothing_after_an_answer_that_closes_the_connection_is_done() -> None:
+    """HTTP/1.0 closes after each answer, though the parser reads on: what follows in the same read is
+    neither answered nor done, as when uvicorn queues it behind the first answer."""
+    first = _request(body(message="اول"), version="1.0", Connection="keep-alive")
+    second = _request(body(message="دوم"), version="1.0", Connection="keep-alive")
+    clear = b"DELETE /_mock/outbox HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    for following in (second + _request(body(message="سوم")), clear):
+        with MockServer(MockSettings()) as server:
+            raw = Raw(server.port)
+            try:
+                raw.send(first + following)
+                assert raw.response()[0] == 200
+                assert raw.is_closed_by_server(within=2.0)
+                assert raw.buffer == b""  # one answer only
+            finally:
+                raw.close()
+            assert [m["message"] for m in _outbox(server)] == ["اول"]
+
+
+def test_expect_100_continue_is_answered_by_the_app_whole_or_split() -> None:
+    with MockServer(MockSettings()) as whole, MockServer(MockSettings()) as split:
+        at_once = _spy(whole)
+        request = _request(body(message="منتظر ادامه ⏭"), Expect="100-continue")
+        head, _, payload = request.partition(b"\r\n\r\n")
+        a, b = Raw(whole.port), Raw(split.port)
+        try:
+            a.send(request)
+            b.send(head + b"\r\n\r\n")
+            assert b.response()[0] == 100  # asked to go on before the body is sent
+            b.send(payload)
+            assert a.response()[0] == 100
+            first = a.last
+            assert a.response()[0] == b.response()[0] == 200
+            assert first == b"HTTP/1.1 100 Continue\r\n\r\n"
+            assert _without_date(a.last) == _without_date(b.last)
+        finally:
+            a.close()
+            b.close()
+        assert at_once == []
