@@ -52,12 +52,12 @@ RELIES_ON = {
     HttpToolsProtocol: (
         "connection_made", "on_message_begin", "on_headers_complete", "on_message_complete", "on_response_complete",
         "_unset_keepalive_if_required", "_start_asgi_task", "pipeline", "flow", "timeout_keep_alive",
-        "connections", "cycle", "transport", "scope", "server_state", "loop", "data_received", "app", "access_log",
-        "access_logger",
+        "connections", "cycle", "transport", "scope", "server_state", "loop", "data_received", "app",
+        "access_log", "access_logger", "send_400_response",
     ),
     RequestResponseCycle: (
         "send", "response_started", "response_complete", "waiting_for_100_continue", "keep_alive", "disconnected",
-        "flow", "transport", "default_headers", "message_event", "on_response", "access_log", "scope",
+        "flow", "transport", "default_headers", "message_event", "on_response", "access_log", "scope", "body",
     ),
 }  # fmt: skip
 
@@ -256,6 +256,16 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
             self.transport.close()
         self.on_response_complete()
         return True
+
+    def send_400_response(self, msg: str) -> None:
+        # An unparsable request after a whole one in the same read: uvicorn answers 400 and closes at
+        # once, so the earlier request's answer can never go out. Its app call is told the client is
+        # gone, so that it keeps nothing it cannot answer (a send is kept only if answered 200).
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_started:
+            cycle.disconnected = True
+            cycle.message_event.set()
+        super().send_400_response(msg)
 
     def on_response_complete(self) -> None:
         # uvicorn's own, but for the keep-alive timer it arms: the sweeper closes idle connections.

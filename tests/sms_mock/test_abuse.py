@@ -4,6 +4,7 @@ stored if and only if answered 200, bounded memory and time, and inspection clos
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import signal
 import socket
@@ -390,3 +391,20 @@ def test_the_faults_api_refuses_a_large_body() -> None:
         refused = http.put("/_mock/faults", content=big, headers={"Content-Type": "application/json"})
         assert refused.status_code == 413
         assert http.put("/_mock/faults", json={"failure_rate": 0.5, "latency_ms": [1, 2]}).status_code == 200
+
+
+def test_a_send_followed_by_garbage_in_the_same_read_is_kept_only_if_answered_200(server: MockServer) -> None:
+    raw = Raw(server.port)
+    try:
+        request = json.dumps(body(message="پیش از خرابی")).encode()
+        head = f"POST /api/send HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: {TOKEN}\r\n"
+        raw.send((head + f"Content-Length: {len(request)}\r\n\r\n").encode() + request + b"NOT HTTP AT ALL\r\n\r\n")
+        statuses = []
+        with contextlib.suppress(ConnectionError):
+            while True:
+                statuses.append(raw.response()[0])
+    finally:
+        raw.close()
+    assert statuses[-1] == 400
+    kept = httpx.get(f"{server.base_url}/_mock/outbox").json()["total"]
+    assert kept == (1 if 200 in statuses else 0), statuses
