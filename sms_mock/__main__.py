@@ -194,7 +194,6 @@ def main(argv: list[str] | None = None) -> int:
 
     from .app import create_app, tune_collector
     from .server import QuietServer, bind, uvicorn_config
-    from .store import REDIS_SCHEMES, MemoryStore
 
     try:
         settings = settings_from_args(args)
@@ -224,11 +223,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sms-mock: development token: {DEVELOPMENT_TOKEN}")
     else:
         print(f"sms-mock: {len(settings.tokens)} token(s) configured (not shown)")
-    if isinstance(app.services.store, MemoryStore):
-        pass
-    elif str(settings.store).startswith(REDIS_SCHEMES):
+    if isinstance(settings.store, str):  # settings keep a redis:// URL as a string, a SQLite file as a Path
         print(f"sms-mock: outbox kept in Redis at {settings.store}, shared with every replica that uses it")
-    else:
+    elif settings.store is not None:
         print(f"sms-mock: outbox kept in {settings.store} ({asyncio.run(app.outbox.count())} messages)")
     if settings.inspection_credentials is not None:
         print("sms-mock: /_mock/ requires the inspection credentials (HTTP basic auth)")

@@ -1,9 +1,9 @@
 """What changed in the outbox, for the live inbox page: sends, deletions, clears, fault changes.
 
-Publishing costs the send path one check when nobody listens, and a flag per listener when someone
-does: a listener is woken, not handed each send. It then reads what is new from the store at its own
-pace (sms_mock.inbox batches a few times per second), so a load test with a browser open costs the
-mock a handful of reads per second, not one event per send.
+Publishing costs the send path a loop over no listeners when nobody listens, and a flag per
+listener when someone does: a listener is woken, not handed each send. It then reads what is new
+from the store at its own pace (sms_mock.inbox batches a few times per second), so a load test with
+a browser open costs the mock a handful of reads per second, not one event per send.
 """
 
 from __future__ import annotations
@@ -45,7 +45,3 @@ class Feed:
 
     def unsubscribe(self, listener: Listener) -> None:
         self._listeners.discard(listener)
-
-    @property
-    def listening(self) -> bool:
-        return bool(self._listeners)

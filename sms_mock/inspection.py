@@ -30,6 +30,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from . import envelopes
 from .feed import Feed
 from .settings import LARGEST_ID, Faults
 from .store import StoreUnavailable
@@ -91,19 +92,9 @@ def inspection_guard(credentials: str | None) -> Callable[[MutableMapping[str, A
 
 
 async def send_unauthorized(send: Send) -> None:
-    body = orjson.dumps({"detail": "the inspection API needs the inspection credentials (HTTP basic auth)"})
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 401,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"www-authenticate", b'Basic realm="sms-mock inspection", charset="UTF-8"'),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    detail = {"detail": "the inspection API needs the inspection credentials (HTTP basic auth)"}
+    challenge = (b"www-authenticate", b'Basic realm="sms-mock inspection", charset="UTF-8"')
+    await envelopes.send_json(send, 401, detail, [challenge])
 
 
 async def _limited_body(request: Request, limit: int) -> bytes:

@@ -171,26 +171,6 @@ class Outbox:
         shown = found[:limit]
         return Page(total, shown, shown[-1].id if more and shown else None)
 
-    async def list(
-        self,
-        *,
-        recipient: str | None = None,
-        sender: str | None = None,
-        sending_type: str | None = None,
-        limit: int | None = None,
-    ) -> list[OutboxMessage]:
-        """Accepted messages oldest first; with `limit`, the newest `limit` of them."""
-        wanted = Filter(recipient, sender, sending_type)
-        found: list[OutboxMessage] = []
-        async for stored in self.store.newest(recipient=recipient):
-            message = message_of(stored)
-            if wanted.matches(message):
-                found.append(message)
-                if limit is not None and len(found) >= limit:
-                    break
-        found.reverse()
-        return found
-
     async def get(self, message_id: int) -> OutboxMessage | None:
         stored = await self.store.get(message_id)
         return message_of(stored) if stored is not None else None

@@ -167,9 +167,6 @@ class OperationHandler:
             return early
         if self.validator is None:
             return await self.accept(None, b"")
-        content_type = headers.get(b"content-type")
-        if content_type != b"application/json":
-            self._check_content_type(content_type)
         content_length = headers.get(b"content-length")
         if envelopes.BODY_DEADLINE in scope.get("extensions", ()):  # the server answers a stalled body itself
             raw = await self._receive_body(receive, self.settings.max_body_bytes, content_length)
@@ -191,9 +188,6 @@ class OperationHandler:
         try:
             answer = self._screen(headers)
             if answer is None:
-                content_type = headers.get(b"content-type")
-                if content_type != b"application/json":
-                    self._check_content_type(content_type)
                 if len(raw) > self.settings.max_body_bytes:
                     raise _error(413, texts.TOO_LARGE, "body")
                 answer = self.accept_at_once(self._parse(raw), raw)
@@ -210,7 +204,8 @@ class OperationHandler:
         raise NotImplementedError
 
     def _screen(self, headers: dict[bytes, bytes]) -> Answer | None:
-        """The steps before the body: shutting down, injected failures, the token, `Prefer`."""
+        """The steps before the body: shutting down, injected failures, the token, `Prefer`, and the
+        content type of an operation that takes a body."""
         if self.services.stopping.is_set():
             raise unavailable(self.settings.faults.retry_after_seconds, close=True)
         if self.settings.faults.failure_rate > 0:
@@ -220,6 +215,10 @@ class OperationHandler:
         prefer = headers.get(b"prefer")
         if prefer is not None:
             return self._preferred(prefer.decode("latin-1"))
+        if self.validator is not None:
+            content_type = headers.get(b"content-type")
+            if content_type != b"application/json":
+                self._check_content_type(content_type)
         return None
 
     @staticmethod

@@ -62,6 +62,21 @@ RELIES_ON = {
 }  # fmt: skip
 
 
+_DEFAULT_LINES: tuple[object, bytes] = (None, b"")  # the server's default headers last seen, written out
+
+
+def _head(status: int, defaults: list[tuple[bytes, bytes]], fields: bytes, *, close: bool) -> bytes:
+    """A response's status line and header lines: the server's defaults (`date`), `fields` as given,
+    and `connection: close` when `close`. The defaults are a new list each second: written out once
+    per list (the cache is one tuple, read once, so servers in other threads only make it miss)."""
+    global _DEFAULT_LINES
+    seen, lines = _DEFAULT_LINES
+    if seen is not defaults:
+        lines = b"".join(b"%s: %s\r\n" % pair for pair in defaults)
+        _DEFAULT_LINES = (defaults, lines)
+    return b"%s%s%s%s\r\n" % (STATUS_LINE[status], lines, fields, b"connection: close\r\n" if close else b"")
+
+
 class OneWriteCycle(RequestResponseCycle):
     """A request/response cycle that writes a response with rendered headers in one `write()`."""
 
@@ -74,13 +89,7 @@ class OneWriteCycle(RequestResponseCycle):
             self.waiting_for_100_continue = False
             self.chunked_encoding = False
             self.expected_content_length = next(int(v) for k, v in message["headers"] if k == b"content-length")
-            lines = [STATUS_LINE[message["status"]]]
-            lines += [b"%s: %s\r\n" % pair for pair in self.default_headers]
-            lines.append(rendered)
-            if not self.keep_alive:
-                lines.append(b"connection: close\r\n")
-            lines.append(b"\r\n")
-            self._head = b"".join(lines)
+            self._head = _head(message["status"], self.default_headers, rendered, close=not self.keep_alive)
             return
         if self._head is not None:
             head, self._head = self._head, None
@@ -126,7 +135,6 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     body_timeout = 10.0
     _deferring = False  # inside on_headers_complete: hold the ASGI task back (see on_message_complete)
     _deferred: tuple[RequestResponseCycle, Any] | None = None
-    _defaults: tuple[object, bytes] = (None, b"")  # the server's default headers last seen, written out
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -235,21 +243,15 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
                 status,
             )
         keep_alive = cycle.keep_alive
-        defaults = cycle.default_headers  # a new list each second (the date): written out once per list
-        if defaults is not self._defaults[0]:
-            self._defaults = (defaults, b"".join(b"%s: %s\r\n" % pair for pair in defaults))
-        lines = [STATUS_LINE[status], self._defaults[1]]
-        lines.append(b"content-type: application/json\r\ncontent-length: %d\r\n" % len(payload))
+        fields = b"content-type: application/json\r\ncontent-length: %d\r\n" % len(payload)
         said_close = False
         for name, value in headers:
             if name == b"connection" and value.lower() == b"close":
                 keep_alive, said_close = False, True
-            lines.append(b"%s: %s\r\n" % (name, value))
-        if not keep_alive and not said_close:
-            lines.append(b"connection: close\r\n")
-        lines.append(b"\r\n")
-        lines.append(payload)
-        self.transport.write(b"".join(lines))
+            fields += b"%s: %s\r\n" % (name, value)
+        self.transport.write(
+            _head(status, cycle.default_headers, fields, close=not keep_alive and not said_close) + payload
+        )
         cycle.keep_alive = keep_alive
         cycle.response_started = cycle.response_complete = True
         if not keep_alive:

@@ -8,6 +8,7 @@ same duplicate twice. Every method is a coroutine: a store that does I/O must no
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator, Sequence
 from typing import NamedTuple, Protocol
 
@@ -53,6 +54,12 @@ class Stored(NamedTuple):
 
     id: int
     entry: Entry
+
+
+def identity_key(identity: Identity) -> bytes:
+    """A fixed-size key for an identity, for stores that keep held identities outside this process."""
+    sender, recipient, text = identity
+    return hashlib.blake2b(f"{sender}\x1f{recipient}\x1f{text}".encode(), digest_size=16).digest()
 
 
 class Held(Exception):

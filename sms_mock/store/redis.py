@@ -12,7 +12,6 @@ back. Every replica publishes what changed, so each one's inbox page is live for
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import struct
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, TypeVar
@@ -23,7 +22,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
 
-from .base import Claim, Entry, Held, Stored, StoreUnavailable
+from .base import Claim, Entry, Held, Identity, Stored, StoreUnavailable, identity_key
 
 T = TypeVar("T")
 PREFIX = "{sms-mock}"  # a hash tag: every key in one slot, so the script also runs on a Redis Cluster
@@ -71,9 +70,8 @@ def _unpack(message_id: int, value: bytes) -> Stored:
     return Stored(message_id, Entry(value[start:], item, received_at, (), rendered))
 
 
-def _held_key(sender: str, recipient: str, text: str) -> str:
-    digest = hashlib.blake2b(f"{sender}\x1f{recipient}\x1f{text}".encode(), digest_size=16).hexdigest()
-    return f"{PREFIX}:held:{digest}"
+def _held_key(identity: Identity) -> str:
+    return f"{PREFIX}:held:{identity_key(identity).hex()}"
 
 
 class RedisStore:
@@ -122,7 +120,7 @@ class RedisStore:
             raise StoreUnavailable(f"Redis at {self.url} is unavailable: {exc}") from exc
 
     async def add(self, entries: Sequence[Entry], claim: Claim | None) -> list[int]:
-        held = [_held_key(*identity) for identity in claim.identities()] if claim is not None else []
+        held = [_held_key(identity) for identity in claim.identities()] if claim is not None else []
         ttl = max(1, round(claim.seconds * 1000)) if claim is not None else 1
         args: list[bytes | str | int] = [ttl, self._max, self.channel, *(_pack(entry) for entry in entries)]
         add = self._script()

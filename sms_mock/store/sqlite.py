@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import hashlib
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -22,7 +21,7 @@ from typing import TypeVar
 
 import orjson
 
-from .base import Claim, Entry, Held, Identity, Stored, StoreUnavailable
+from .base import Claim, Entry, Held, Stored, StoreUnavailable, identity_key
 
 T = TypeVar("T")
 
@@ -39,6 +38,8 @@ CREATE TABLE IF NOT EXISTS outbox_recipient (
     recipient TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS outbox_recipient_by_number ON outbox_recipient(recipient, message_id);
+-- By message too: letting the oldest go, deleting one and the foreign key's check are lookups, not scans.
+CREATE INDEX IF NOT EXISTS outbox_recipient_by_message ON outbox_recipient(message_id);
 CREATE TABLE IF NOT EXISTS held_identity (
     key BLOB PRIMARY KEY,
     until REAL NOT NULL
@@ -90,9 +91,8 @@ def _migrate(db: sqlite3.Connection) -> None:
         db.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def _key(identity: Identity) -> bytes:
-    sender, recipient, text = identity
-    return hashlib.blake2b(f"{sender}\x1f{recipient}\x1f{text}".encode(), digest_size=16).digest()
+# The newest `max_messages` (the parameter): what reads show, while the oldest wait to go in a batch.
+_KEPT = "id > (SELECT coalesce(max(id), 0) FROM outbox_entry) - ?"
 
 
 class SqliteStore:
@@ -179,7 +179,7 @@ class SqliteStore:
 
     def _add(self, entries: Sequence[Entry], claim: Claim | None) -> list[int]:
         db = self._db
-        keys = [_key(identity) for identity in claim.identities()] if claim is not None else []
+        keys = [identity_key(identity) for identity in claim.identities()] if claim is not None else []
         with db:
             # One write transaction for the held identities and the insert: processes sharing this
             # file then never accept the same duplicate twice.
@@ -233,7 +233,7 @@ class SqliteStore:
         return await self._write(lambda: self._add(entries, claim))
 
     def _rows(self, before: int | None, recipient: str | None) -> list[Row]:
-        where = ["id < ?", "id > (SELECT coalesce(max(id), 0) FROM outbox_entry) - ?"]
+        where = ["id < ?", _KEPT]
         args: list[int | str] = [min(before, 2**63 - 1) if before is not None else 2**63 - 1, self._max]
         if recipient is not None:
             where.append("id IN (SELECT message_id FROM outbox_recipient WHERE recipient = ?)")
@@ -258,7 +258,7 @@ class SqliteStore:
         def one() -> Row | None:
             found: Row | None = self._read_db.execute(
                 f"SELECT {_COLUMNS} FROM outbox_entry WHERE id = ?"  # noqa: S608 - a fixed fragment
-                " AND id > (SELECT coalesce(max(id), 0) FROM outbox_entry) - ?",
+                f" AND {_KEPT}",
                 (message_id, self._max),
             ).fetchone()
             return found
@@ -279,7 +279,7 @@ class SqliteStore:
         return await self._write(forget)
 
     async def count(self) -> int:
-        sql = "SELECT COUNT(*) FROM outbox_entry WHERE id > (SELECT coalesce(max(id), 0) FROM outbox_entry) - ?"
+        sql = f"SELECT COUNT(*) FROM outbox_entry WHERE {_KEPT}"  # noqa: S608 - a fixed fragment
         return await self._read(lambda: int(self._read_db.execute(sql, (self._max,)).fetchone()[0]))
 
     def _clear(self) -> int:

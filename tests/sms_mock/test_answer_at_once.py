@@ -95,6 +95,11 @@ CASES: list[tuple[str, bytes, int]] = [
 ]
 
 
+def _send(raw: Raw, message: str) -> tuple[int, dict[str, str], bytes]:
+    raw.send(_request(body(message=message)))
+    return raw.response()
+
+
 def _spy(server: MockServer) -> list[int]:
     """Counts the requests the server answered without a task (before any connection is made)."""
     answered: list[int] = []
@@ -205,9 +210,7 @@ def test_with_injected_latency_the_app_answers() -> None:
         raw = Raw(server.port)
         try:
             started = time.monotonic()
-            status, _, _ = raw.request(
-                "POST", "/api/send", json.dumps(body()).encode(), Authorization=TOKEN, Content_Type="application/json"
-            )
+            status, _, _ = _send(raw, "با تأخیر ⏳")
             waited = time.monotonic() - started
         finally:
             raw.close()
@@ -250,25 +253,18 @@ def test_faults_changed_at_run_time_apply_to_the_next_send() -> None:
             status, _, _ = raw.request("PUT", "/_mock/faults", b'{"latency_ms": [60, 60]}')
             assert status == 200
             started = time.monotonic()
-            assert raw.request("POST", "/api/send", _payload("با تأخیر ⏳"), **HEADERS)[0] == 200
+            assert _send(raw, "با تأخیر ⏳")[0] == 200
             assert time.monotonic() - started >= 0.06
             assert answered == []  # latency: the app waits it out in a task
             body = b'{"latency_ms": [0, 0], "failure_rate": 1.0, "failure_statuses": [503]}'
             assert raw.request("PUT", "/_mock/faults", body)[0] == 200
-            status, headers, content = raw.request("POST", "/api/send", _payload("خطای ساختگی"), **HEADERS)
+            status, headers, content = _send(raw, "خطای ساختگی")
             assert (status, headers["retry-after"]) == (503, "1")
             assert json.loads(content)["meta"]["message_code"] == "503-1"
             assert answered == [503]  # no latency: answered at once, with the injected failure
         finally:
             raw.close()
         assert [m["message"] for m in _outbox(server)] == ["با تأخیر ⏳"]
-
-
-HEADERS = {"Authorization": TOKEN, "Content_Type": "application/json"}
-
-
-def _payload(message: str) -> bytes:
-    return json.dumps(body(message=message)).encode()
 
 
 def test_nothing_after_an_answer_that_closes_the_connection_is_done() -> None:

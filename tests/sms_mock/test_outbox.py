@@ -172,7 +172,7 @@ def test_sqlite_store_takes_over_an_outbox_of_the_earlier_layout(tmp_path: Path)
 
     async def scenario() -> None:
         outbox = Outbox(SqliteStore(path))
-        (message,) = await outbox.list(recipient="+989120000000")
+        (message,) = (await outbox.page(recipient="+989120000000")).messages
         assert (message.id, message.message, message.send_time, message.received_at) == (
             7,
             "سلام 🌹",
@@ -183,6 +183,9 @@ def test_sqlite_store_takes_over_an_outbox_of_the_earlier_layout(tmp_path: Path)
         await outbox.store.close()
 
     asyncio.run(scenario())
+    # Letting the oldest go deletes their recipients by message id: an index lookup, not a scan per row.
+    plan = sqlite3.connect(path).execute("EXPLAIN QUERY PLAN DELETE FROM outbox_recipient WHERE message_id <= 5")
+    assert any("USING INDEX outbox_recipient_by_message" in row[-1] for row in plan.fetchall())
 
 
 def test_concurrent_sends_are_all_recorded_once(contract: Contract) -> None:
